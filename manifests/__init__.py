@@ -1,0 +1,1 @@
+"""Manifests, checksums and verification of releases. Needs no Beam."""

@@ -1,0 +1,74 @@
+"""One YAML config holding every stage's knobs.
+
+Each stage owns a frozen dataclass of its settings (defaults from The Stack v2's
+published method); :class:`Config` gathers them. ``pipeline/defaults.yaml``
+documents the defaults and is what ``--config`` files override, key by key.
+The effective config is recorded in the manifest with its hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any, Dict, Optional
+
+import yaml
+
+from pipeline.errors import UsageError
+from pipeline.sink import SinkConfig
+from transforms.fetch import DecodeConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    decode: DecodeConfig = DecodeConfig()
+    sink: SinkConfig = SinkConfig()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of the effective config."""
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _build(cls, values: Any, where: str):
+    if not isinstance(values, dict):
+        raise UsageError(f"{where}: expected a mapping, got {type(values).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise UsageError(f"{where}.{key}: unknown setting (known: {', '.join(sorted(fields))})")
+        default = getattr(cls(), key)
+        if dataclasses.is_dataclass(default):
+            kwargs[key] = _build(type(default), value, f"{where}.{key}")
+            continue
+        expected = type(default)
+        if isinstance(default, tuple) and isinstance(value, list):
+            value = tuple(value)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if default is not None and not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise UsageError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def config_from_dict(values: Optional[Dict[str, Any]], where: str = "config") -> Config:
+    return _build(Config, values or {}, where)
+
+
+def load_config(path: Optional[str]) -> Config:
+    """Defaults, overridden by the YAML file at ``path`` if given."""
+    if not path:
+        return Config()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            values = yaml.safe_load(handle)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read config: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    return config_from_dict(values, where=path)

@@ -1,0 +1,258 @@
+"""Deterministic, crash-safe shard writer.
+
+Beam's ``WriteToParquet`` names and fills shards by bundle, so its output is not
+byte-deterministic. codestack keys every record by (group, stable hash) where a
+group is a language (or ``rejects``), the number of shards of a group follows
+from its total size and a target shard size, each shard is sorted by a total
+order of its rows, and written whole to a staging folder. The driver moves
+shards into place only after the pipeline has finished (see ``pipeline.build``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import json
+import math
+from typing import Callable, Iterable, List, NamedTuple, Sequence
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xxhash
+from apache_beam.io.filesystems import FileSystems
+
+from transforms.base import BeamCounter
+from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject
+
+
+@dataclasses.dataclass(frozen=True)
+class SinkConfig:
+    #: a language's shards hold about this many bytes of content each
+    target_shard_bytes: int = 256_000_000
+    #: rows per Parquet row group
+    row_group_rows: int = 10_000
+    #: zstd level of the Parquet shards
+    zstd_level: int = 9
+    #: rejects are split into files of about this many rows
+    target_reject_rows: int = 1_000_000
+
+
+class ShardInfo(NamedTuple):
+    path: str  # relative to the release folder
+    sha256: str
+    bytes: int
+    rows: int
+    group: str
+
+
+def _field_type(name: str) -> pa.DataType:
+    if name in TIMESTAMP_FIELDS:
+        return pa.timestamp("us", tz="UTC")
+    annotation = CodeFile.__annotations__[name]
+    text = str(annotation)
+    if "Sequence" in text:
+        return pa.list_(pa.string())
+    if "int" in text:
+        return pa.int64()
+    if "float" in text:
+        return pa.float64()
+    if "bool" in text:
+        return pa.bool_()
+    return pa.string()
+
+
+#: the schema of every data shard (The Stack v2 column names)
+PARQUET_SCHEMA = pa.schema(
+    [pa.field(name, _field_type(name), nullable="Optional" in str(CodeFile.__annotations__[name]) or name in TIMESTAMP_FIELDS)
+     for name in RELEASE_FIELDS]
+)
+
+
+def language_folder(language: str) -> str:
+    """The folder of a language under ``data/`` (Linguist names, ``/`` replaced)."""
+    return language.replace("/", "_").replace("\x00", "") or "unknown"
+
+
+def shard_key(record: CodeFile) -> int:
+    return xxhash.xxh64_intdigest("\x00".join((record.blob_id, record.repo_name, record.path)).encode("utf-8", "surrogatepass"))
+
+
+def row_order(record: CodeFile):
+    return (record.repo_name, record.path, record.blob_id, record.revision_id, record.snapshot_id)
+
+
+def _timestamp(value):
+    if value is None or value == "":
+        return None
+    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
+
+
+def encode_parquet(records: Sequence[CodeFile], config: SinkConfig) -> bytes:
+    """Parquet bytes of ``records`` in the given order (zstd, fixed row groups)."""
+    columns = {}
+    for name in RELEASE_FIELDS:
+        values = [getattr(r, name) for r in records]
+        if name in TIMESTAMP_FIELDS:
+            values = [_timestamp(v) for v in values]
+        elif name == "detected_licenses":
+            values = [list(v) for v in values]
+        columns[name] = pa.array(values, type=PARQUET_SCHEMA.field(name).type)
+    table = pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
+    buffer = io.BytesIO()
+    pq.write_table(
+        table,
+        buffer,
+        compression="zstd",
+        compression_level=config.zstd_level,
+        row_group_size=config.row_group_rows,
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+    return buffer.getvalue()
+
+
+def encode_jsonl(rows: Sequence[NamedTuple]) -> bytes:
+    return b"".join(
+        json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
+        for row in rows
+    )
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Write ``data`` at ``path`` (any Beam filesystem) via a temporary name."""
+    tmp = path + ".tmp"
+    with FileSystems.create(tmp) as handle:
+        handle.write(data)
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
+
+
+class _WriteShardFn(beam.DoFn):
+    def __init__(self, stage: str, staging: str, encode: Callable, order: Callable, path_of: Callable):
+        self._stage = stage
+        self._staging = staging
+        self._encode = encode
+        self._order = order
+        self._path_of = path_of
+
+    def setup(self):
+        self._count = BeamCounter(self._stage)
+
+    def process(self, element):
+        (group, index, total), rows = element
+        rows = sorted(rows, key=self._order)
+        data = self._encode(rows)
+        rel = self._path_of(group, index, total)
+        write_file(FileSystems.join(self._staging, rel), data)
+        self._count("kept", len(rows))
+        self._count("shards")
+        yield ShardInfo(rel, hashlib.sha256(data).hexdigest(), len(data), len(rows), group)
+
+
+class WriteShards(beam.PTransform):
+    """Group rows into deterministic shards, sort, encode, write to ``staging``.
+
+    ``group_of(row)`` names the group, ``weight(row)`` is what the target counts,
+    ``hash_of(row)`` places a row, ``order(row)`` sorts a shard (a total order).
+    Outputs one ``ShardInfo`` per file written.
+    """
+
+    def __init__(self, stage: str, staging: str, *, group_of, weight, target: int, hash_of, order, encode, path_of):
+        super().__init__()
+        self._stage = stage
+        self._staging = staging
+        self._group_of = group_of
+        self._weight = weight
+        self._target = target
+        self._hash_of = hash_of
+        self._order = order
+        self._encode = encode
+        self._path_of = path_of
+
+    def expand(self, rows):
+        group_of, weight, target, hash_of = self._group_of, self._weight, self._target, self._hash_of
+        sizes = (
+            rows
+            | "Weigh" >> beam.Map(lambda r: (group_of(r), weight(r)))
+            | "SizePerGroup" >> beam.CombinePerKey(sum)
+        )
+
+        def key(row, sizes):
+            group = group_of(row)
+            total = max(1, math.ceil(sizes[group] / target))
+            return (group, hash_of(row) % total, total), row
+
+        return (
+            rows
+            | "KeyByShard" >> beam.Map(key, sizes=beam.pvalue.AsDict(sizes))
+            | "GroupShards" >> beam.GroupByKey()
+            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._encode, self._order, self._path_of))
+        )
+
+
+def data_shard_path(language: str, index: int, total: int) -> str:
+    return f"data/{language_folder(language)}/train-{index:05d}-of-{total:05d}.parquet"
+
+
+def reject_shard_path(_group: str, index: int, total: int) -> str:
+    return f"rejects/rejects-{index:05d}-of-{total:05d}.jsonl"
+
+
+def write_data(records, staging: str, config: SinkConfig):
+    return records | "WriteData" >> WriteShards(
+        "sink",
+        staging,
+        group_of=lambda r: r.language,
+        weight=lambda r: max(1, r.length_bytes),
+        target=config.target_shard_bytes,
+        hash_of=shard_key,
+        order=row_order,
+        encode=lambda rows: encode_parquet(rows, config),
+        path_of=data_shard_path,
+    )
+
+
+def write_rejects(rejects, staging: str, config: SinkConfig):
+    return rejects | "WriteRejects" >> WriteShards(
+        "rejects",
+        staging,
+        group_of=lambda r: "rejects",
+        weight=lambda r: 1,
+        target=config.target_reject_rows,
+        hash_of=lambda r: xxhash.xxh64_intdigest(json.dumps(r._asdict(), sort_keys=True).encode("utf-8", "surrogateescape")),
+        order=lambda r: tuple(r),
+        encode=encode_jsonl,
+        path_of=reject_shard_path,
+    )
+
+
+def write_index(shard_infos, staging: str):
+    """Collect every ShardInfo into ``<staging>/shards.json`` for the driver."""
+
+    def write(infos: List[ShardInfo]):
+        rows = sorted((info._asdict() for info in infos), key=lambda d: d["path"])
+        write_file(FileSystems.join(staging, "shards.json"), json.dumps(rows, sort_keys=True, indent=1).encode())
+
+    return (
+        shard_infos
+        | "AllShards" >> beam.combiners.ToList()
+        | "WriteShardIndex" >> beam.Map(write)
+    )
+
+
+def read_index(staging: str) -> List[ShardInfo]:
+    path = FileSystems.join(staging, "shards.json")
+    if not FileSystems.exists(path):
+        return []
+    with FileSystems.open(path) as handle:
+        return [ShardInfo(**row) for row in json.loads(handle.read().decode())]
+
+
+def iter_rows(path: str) -> Iterable[dict]:
+    """Rows of one released Parquet shard, as dicts."""
+    return pq.read_table(path).to_pylist()

@@ -1,0 +1,1 @@
+"""Sources: each turns its input into ``CodeFile`` records (no content yet) plus rejects."""

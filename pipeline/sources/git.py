@@ -1,0 +1,272 @@
+"""``--source git:FOLDER``: every git repository under FOLDER (bare or not).
+
+Ids are those Software Heritage computes: ``content_id`` = git blob id
+(``sha1_git``), ``directory_id`` = root tree id, ``revision_id`` = commit id,
+``snapshot_id`` = SWH snapshot id of the repository's branches; ``blob_id``
+(sha1 of the raw bytes) is filled in by the ``decode`` stage, which reads them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pathlib
+from typing import Iterator, List, Tuple, Union
+
+import apache_beam as beam
+
+from pipeline.sources.swhid import ignore_branch_name, repo_name_of, snapshot_id
+from transforms.base import REJECTS, BeamCounter, Count
+from transforms.record import CodeFile, Reject
+
+STAGE = "source"
+MAX_DEPTH = 64
+
+_MODE_TREE = 0o040000
+_MODE_LINK = 0o120000
+_MODE_COMMIT = 0o160000
+
+
+def _is_repository(path: str) -> bool:
+    if os.path.exists(os.path.join(path, ".git")):
+        return True
+    return all(os.path.exists(os.path.join(path, p)) for p in ("HEAD", "objects", "refs"))
+
+
+def discover_repositories(folder: str) -> Tuple[List[str], List[Reject]]:
+    """Every git repository under ``folder`` (not descending into one), sorted;
+    plus a reject for each folder that could not be read."""
+    found, problems = [], []
+    folder = os.path.abspath(folder)
+
+    def onerror(exc: OSError) -> None:
+        problems.append(Reject(stage=STAGE, reason="unreadable_folder", detail=str(exc), path=exc.filename or ""))
+
+    if _is_repository(folder):
+        return [folder], problems
+    for root, dirs, _files in os.walk(folder, onerror=onerror, followlinks=False):
+        dirs.sort()
+        keep = []
+        for d in dirs:
+            full = os.path.join(root, d)
+            if os.path.islink(full):
+                continue
+            if _is_repository(full):
+                found.append(full)
+            else:
+                keep.append(d)
+        dirs[:] = keep
+    return sorted(found), problems
+
+
+def _iso(epoch: int, offset_minutes: int) -> str:
+    del offset_minutes  # stored in UTC
+    return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc).isoformat()
+
+
+def _origin_url(repo, path: str) -> str:
+    try:
+        remote = repo.remotes["origin"]
+        if remote.url:
+            return remote.url
+    except (KeyError, ValueError):
+        pass
+    return pathlib.Path(path).resolve().as_uri()
+
+
+def _target_type(repo, oid) -> str:
+    import pygit2
+
+    obj = repo.get(oid)
+    if obj is None:
+        return ""
+    return {
+        pygit2.Tag: "release",
+        pygit2.Commit: "revision",
+        pygit2.Tree: "directory",
+        pygit2.Blob: "content",
+    }.get(type(obj), "")
+
+
+def repository_snapshot(repo) -> str:
+    """The SWH snapshot id of a repository as SWH's git loader would archive it."""
+    import pygit2
+
+    branches = {}
+    names = sorted(repo.references)
+    for name in names + ["HEAD"]:
+        raw = name.encode("utf-8", "surrogateescape")
+        if ignore_branch_name(raw):
+            continue
+        try:
+            ref = repo.lookup_reference(name)
+        except (KeyError, pygit2.InvalidSpecError):
+            continue
+        if ref.type == pygit2.enums.ReferenceType.SYMBOLIC:
+            branches[raw] = ("alias", ref.target.encode("utf-8", "surrogateescape"))
+        else:
+            kind = _target_type(repo, ref.target)
+            branches[raw] = (kind, ref.target.raw) if kind else None
+    # an alias to a branch SWH would not have (unborn HEAD) is dangling
+    for name, branch in list(branches.items()):
+        if branch and branch[0] == "alias" and branch[1] not in branches:
+            branches[name] = None
+    return snapshot_id(branches)
+
+
+def head_commit(repo):
+    """``(branch_name, commit)`` of HEAD, or of ``main``/``master`` when HEAD is unborn."""
+    import pygit2
+
+    if not repo.head_is_unborn:
+        branch = repo.lookup_reference("HEAD")
+        name = branch.target if branch.type == pygit2.enums.ReferenceType.SYMBOLIC else "HEAD"
+        return name, repo.head.peel(pygit2.Commit)
+    for name in ("refs/heads/main", "refs/heads/master"):
+        ref = repo.references.get(name)
+        if ref is not None:
+            return name, ref.peel(pygit2.Commit)
+    return None, None
+
+
+def walk_tree(repo, tree, count: Count, base: CodeFile, max_depth: int = MAX_DEPTH) -> Iterator[Union[CodeFile, Reject]]:
+    """Files of ``tree`` in path order; submodules and symlinks counted and skipped."""
+    stack = [(tree, "", 0)]
+    while stack:
+        current, prefix, depth = stack.pop()
+        subtrees = []
+        for entry in current:
+            try:
+                name = entry.raw_name.decode("utf-8")
+            except UnicodeDecodeError:
+                count("dropped:path_not_utf8")
+                yield Reject(
+                    stage=STAGE,
+                    reason="path_not_utf8",
+                    detail=f"name {entry.raw_name!r} is not UTF-8",
+                    repo_name=base.repo_name,
+                    path=prefix + entry.raw_name.decode("utf-8", "backslashreplace"),
+                    content_id=str(entry.id),
+                    snapshot_id=base.snapshot_id,
+                    revision_id=base.revision_id,
+                    origin_url=base.origin_url,
+                )
+                continue
+            path = prefix + name
+            mode = entry.filemode
+            if mode == _MODE_TREE:
+                subtrees.append((path, entry))
+            elif mode == _MODE_COMMIT:
+                count("dropped:submodule")
+            elif mode == _MODE_LINK:
+                count("dropped:symlink")
+            else:
+                _kind, size = repo.odb.read_header(entry.id)
+                count("kept")
+                yield base._replace(path=path, content_id=str(entry.id), length_bytes=size)
+        for path, entry in reversed(subtrees):  # popped in sorted order
+            if depth + 1 > max_depth:
+                count("dropped:too_deep")
+                yield Reject(
+                    stage=STAGE,
+                    reason="too_deep",
+                    detail=f"folder deeper than {max_depth} levels",
+                    repo_name=base.repo_name,
+                    path=path,
+                    snapshot_id=base.snapshot_id,
+                    revision_id=base.revision_id,
+                    origin_url=base.origin_url,
+                )
+                continue
+            stack.append((repo[entry.id], path + "/", depth + 1))
+
+
+def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iterator[Union[CodeFile, Reject]]:
+    """All files at the head of one repository, as records without content."""
+    import pygit2
+
+    try:
+        repo = pygit2.Repository(path)
+    except (pygit2.GitError, OSError, KeyError) as exc:
+        count("repositories:unreadable")
+        yield Reject(stage=STAGE, reason="unreadable_repository", detail=str(exc), path=path)
+        return
+    origin = _origin_url(repo, path)
+    branch, commit = head_commit(repo)
+    if commit is None:
+        count("repositories:empty")
+        yield Reject(stage=STAGE, reason="empty_repository", detail="no commit on HEAD, main or master",
+                     repo_name=repo_name_of(origin), origin_url=origin)
+        return
+    count("repositories:read")
+    base = CodeFile(
+        blob_id="",
+        content_id="",
+        directory_id=str(commit.tree_id),
+        path="",
+        repo_name=repo_name_of(origin),
+        snapshot_id=repository_snapshot(repo),
+        revision_id=str(commit.id),
+        branch_name=branch,
+        revision_date=_iso(commit.author.time, commit.author.offset),
+        committer_date=_iso(commit.commit_time, commit.commit_time_offset),
+        origin_url=origin,
+        locator=f"git:{os.path.abspath(path)}",
+    )
+    yield from walk_tree(repo, commit.tree, count, base, max_depth)
+
+
+class _ReadRepositoryFn(beam.DoFn):
+    def __init__(self, max_depth: int):
+        self._max_depth = max_depth
+
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, path: str):
+        try:
+            for out in read_repository(path, self._count, self._max_depth):
+                if isinstance(out, Reject):
+                    yield beam.pvalue.TaggedOutput(REJECTS, out)
+                else:
+                    yield out
+        except Exception as exc:  # a broken repository never stops the run
+            self._count("repositories:error")
+            yield beam.pvalue.TaggedOutput(
+                REJECTS, Reject(stage=STAGE, reason="error", detail=f"{type(exc).__name__}: {exc}", path=path)
+            )
+
+
+class ReadGitRepositories(beam.PTransform):
+    """``files, rejects = pipeline | ReadGitRepositories(folder)``."""
+
+    def __init__(self, folder: str, max_depth: int = MAX_DEPTH):
+        super().__init__()
+        self._folder = folder
+        self._max_depth = max_depth
+
+    def describe(self) -> dict:
+        """The input, by content: the repositories' origins and SWH snapshot ids."""
+        import hashlib
+
+        import pygit2
+
+        snapshots = []
+        for path in discover_repositories(self._folder)[0]:
+            try:
+                repo = pygit2.Repository(path)
+                snapshots.append(f"{_origin_url(repo, path)} {repository_snapshot(repo)}")
+            except Exception:  # unreadable: the build rejects it with a reason
+                continue
+        digest = hashlib.sha256("".join(s + "\n" for s in sorted(snapshots)).encode()).hexdigest()
+        return {"kind": "git", "repositories": len(snapshots), "snapshots_digest": digest}
+
+    def expand(self, pbegin):
+        paths, problems = discover_repositories(self._folder)
+        found = pbegin | "Repositories" >> beam.Create(paths)
+        outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth)).with_outputs(
+            REJECTS, main="files"
+        )
+        discovered = pbegin | "DiscoveryRejects" >> beam.Create(problems, reshuffle=False).with_output_types(Reject)
+        rejects = (outputs[REJECTS], discovered) | "SourceRejects" >> beam.Flatten()
+        return outputs.files, rejects

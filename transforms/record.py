@@ -1,0 +1,111 @@
+"""The one record that flows through the pipeline.
+
+Column names and meanings follow The Stack v2 (``bigcode/the-stack-v2``) so its
+users feel at home; the columns after ``content`` are what pretraining needs and
+The Stack v2 left out. ``CodeFile`` is a ``NamedTuple`` registered with Beam's
+``RowCoder``: stages never mutate it, they return ``record._replace(...)``.
+
+Dates are ISO-8601 strings in UTC (``2024-01-31T12:00:00+00:00``) inside the
+pipeline and ``timestamp[us, UTC]`` in the Parquet shards.
+"""
+
+
+from typing import NamedTuple, Optional, Sequence
+
+import apache_beam as beam
+
+
+class CodeFile(NamedTuple):
+    # --- identity (Software Heritage ids) ---------------------------------
+    blob_id: str  # SWH ``sha1`` of the raw bytes (the content store key)
+    content_id: str  # SWH ``sha1_git`` (the git blob id)
+    directory_id: str  # root directory (git tree) of the revision
+    path: str  # path inside the repository, '/'-separated, no leading slash
+    repo_name: str  # ``owner/name`` for GitHub-style origins, else the origin URL
+    snapshot_id: str
+    revision_id: str
+    branch_name: str
+    visit_date: Optional[str] = None
+    revision_date: Optional[str] = None
+    committer_date: Optional[str] = None
+    # --- repository metadata (GitHub Archive in The Stack v2) --------------
+    github_id: Optional[int] = None
+    star_events_count: int = 0
+    fork_events_count: int = 0
+    gha_license_id: Optional[str] = None
+    gha_event_created_at: Optional[str] = None
+    gha_created_at: Optional[str] = None
+    gha_language: Optional[str] = None
+    # --- file -------------------------------------------------------------
+    src_encoding: str = ""
+    language: str = "unknown"
+    is_vendor: bool = False
+    is_generated: bool = False
+    length_bytes: int = 0
+    extension: str = ""
+    detected_licenses: Sequence[str] = ()
+    license_type: str = "no_license"
+    content: str = ""
+    # --- what pretraining needs -------------------------------------------
+    alphanum_fraction: float = 0.0
+    alpha_fraction: float = 0.0
+    num_lines: int = 0
+    avg_line_length: float = 0.0
+    max_line_length: int = 0
+    redacted_emails: int = 0
+    redacted_keys: int = 0
+    redacted_passwords: int = 0
+    redacted_names: int = 0
+    redacted_ips: int = 0
+    num_tokens: Optional[int] = None
+    # --- internal: never written to a release -------------------------------
+    origin_url: str = ""
+    locator: str = ""  # where fetch reads the bytes, e.g. ``git:/path/to/repo``
+
+
+#: Columns that only exist inside the pipeline.
+INTERNAL_FIELDS = ("origin_url", "locator")
+#: Columns of a released shard, in order.
+RELEASE_FIELDS = tuple(f for f in CodeFile._fields if f not in INTERNAL_FIELDS)
+#: Columns holding ISO-8601 timestamps.
+TIMESTAMP_FIELDS = (
+    "visit_date",
+    "revision_date",
+    "committer_date",
+    "gha_event_created_at",
+    "gha_created_at",
+)
+
+
+class Reject(NamedTuple):
+    """A dead-letter row: what a stage could not process, and why. No content."""
+
+    stage: str
+    reason: str
+    detail: str = ""
+    repo_name: str = ""
+    path: str = ""
+    blob_id: str = ""
+    content_id: str = ""
+    snapshot_id: str = ""
+    revision_id: str = ""
+    origin_url: str = ""
+
+
+def reject_for(record: CodeFile, stage: str, reason: str, detail: str = "") -> Reject:
+    return Reject(
+        stage=stage,
+        reason=reason,
+        detail=detail[:500],
+        repo_name=record.repo_name,
+        path=record.path,
+        blob_id=record.blob_id,
+        content_id=record.content_id,
+        snapshot_id=record.snapshot_id,
+        revision_id=record.revision_id,
+        origin_url=record.origin_url,
+    )
+
+
+beam.coders.registry.register_coder(CodeFile, beam.coders.RowCoder)
+beam.coders.registry.register_coder(Reject, beam.coders.RowCoder)
