@@ -1,9 +1,12 @@
 """The codestack graph, top to bottom in stage order.
 
-    source ─▶ decode (size/binary guard, fetch, decode) ─▶ shards per language
+    source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [language]
+      ─▶ [license] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
+      ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
     every stage's rejects ─▶ rejects/
 
-Stages not yet built are absent, not faked.
+Stages in [brackets] are wired in here, in that order, as they are built;
+a stage not yet built is absent, not faked.
 """
 
 from __future__ import annotations
