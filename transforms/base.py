@@ -11,6 +11,10 @@ and never lets one bad record stop the run.
 from __future__ import annotations
 
 import collections
+import json
+import os
+import threading
+import time
 from typing import Callable, Iterable, NamedTuple, Optional, Union
 
 import apache_beam as beam
@@ -24,6 +28,10 @@ REJECTS = "rejects"
 NAMESPACE = "codestack"
 
 Count = Callable[[str], None]
+
+#: when set, counters are also mirrored to ``$CODESTACK_PROGRESS_DIR/<pid>.json``
+#: for the progress line a person at a terminal sees (display only)
+PROGRESS_ENV = "CODESTACK_PROGRESS_DIR"
 
 
 class Drop(NamedTuple):
@@ -46,18 +54,71 @@ class DictCounter(collections.Counter):
         self[name] += n
 
 
+class _ProgressMirror:
+    """Per-process running totals written for the driver's progress line."""
+
+    def __init__(self, folder: str):
+        self._path = os.path.join(folder, f"{os.getpid()}.json")
+        self._totals: dict = {}
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def add(self, stage: str, name: str, n: int) -> None:
+        with self._lock:
+            stage_totals = self._totals.setdefault(stage, {})
+            stage_totals[name] = stage_totals.get(name, 0) + n
+            now = time.monotonic()
+            if now - self._last < 0.5:
+                return
+            self._last = now
+        self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            data = json.dumps(self._totals)
+        try:
+            with open(self._path + ".tmp", "w", encoding="utf-8") as handle:
+                handle.write(data)
+            os.replace(self._path + ".tmp", self._path)
+        except OSError:
+            pass  # display only
+
+
+_MIRRORS: dict = {}
+
+
+def flush_progress() -> None:
+    """Write this process's latest totals now (the driver, before its last redraw)."""
+    for mirror in list(_MIRRORS.values()):
+        mirror.flush()
+
+
+def _progress_mirror():
+    folder = os.environ.get(PROGRESS_ENV)
+    if not folder:
+        return None
+    key = (folder, os.getpid())
+    if key not in _MIRRORS:
+        _MIRRORS[key] = _ProgressMirror(folder)
+    return _MIRRORS[key]
+
+
 class BeamCounter:
     """``count(name)`` backed by Beam counters in namespace ``codestack.<stage>``."""
 
     def __init__(self, stage: str):
+        self._stage = stage
         self._namespace = f"{NAMESPACE}.{stage}"
         self._counters = {}
+        self._mirror = _progress_mirror()
 
     def __call__(self, name: str, n: int = 1) -> None:
         counter = self._counters.get(name)
         if counter is None:
             counter = self._counters[name] = Metrics.counter(self._namespace, name)
         counter.inc(n)
+        if self._mirror is not None:
+            self._mirror.add(self._stage, name, n)
 
 
 def apply_core(stage: str, core: Core, record: CodeFile, count: Count) -> Iterable:
