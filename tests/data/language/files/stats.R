@@ -1,0 +1,10 @@
+set.seed(42)
+n <- 100
+x <- rnorm(n, mean = 10, sd = 2)
+y <- 3 * x + rnorm(n)
+df <- data.frame(x = x, y = y)
+model <- lm(y ~ x, data = df)
+coef(model)
+confint(model, level = 0.95)
+boot_means <- replicate(1000, mean(sample(x, replace = TRUE)))
+quantile(boot_means, c(0.025, 0.975))
