@@ -1,0 +1,122 @@
+"""Stage ``exact_dedup``: one row per ``blob_id``, the kept copy chosen by the preference.
+
+Beam: ``CombinePerKey`` over ``blob_id`` with an accumulator of one record and a
+count, so the runner combines on the map side (combiner lifting) and a hot key
+(empty files, the common LICENSE texts: millions of copies) never becomes one
+worker's list. Counters (``codestack.exact_dedup``): ``kept`` (one per blob),
+``dropped:duplicate`` (the other copies), ``duplicated_blobs`` (blobs with two or
+more copies) and ``copies:<n>`` (how many blobs had n copies, n in powers-of-two
+buckets: ``2``, ``3-4``, ``5-8``, ...).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import apache_beam as beam
+
+from transforms.base import BeamCounter, Count
+from transforms.dedup.preference import better, best
+from transforms.record import CodeFile
+
+STAGE = "exact_dedup"
+
+
+@dataclasses.dataclass(frozen=True)
+class ExactDedupConfig:
+    #: keep one row per blob_id (the preferred copy)
+    enabled: bool = True
+
+
+def dedup_key(record: CodeFile) -> str:
+    """``blob_id``; a record without one (never after ``decode``) is keyed by the sha1 of its text."""
+    if record.blob_id:
+        return record.blob_id
+    return "text:" + hashlib.sha1(record.content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def size_bucket(n: int) -> str:
+    """``2``, ``3-4``, ``5-8``, ``9-16``, ...: the powers-of-two bucket of a group size >= 2."""
+    if n <= 2:
+        return str(n)
+    high = 1 << (n - 1).bit_length()
+    return f"{high // 2 + 1}-{high}"
+
+
+def count_copies(count: Count, copies: int) -> None:
+    """Counters of one blob that had ``copies`` copies (the kept one included)."""
+    count("kept")
+    if copies > 1:
+        count("dropped:duplicate", copies - 1)
+        count("duplicated_blobs")
+        count(f"copies:{size_bucket(copies)}")
+
+
+def exact_dedup(records: Iterable[CodeFile], count: Count) -> List[CodeFile]:
+    """The whole stage on a list (the reference the Beam transform must match)."""
+    groups: Dict[str, List[CodeFile]] = {}
+    for record in records:
+        groups.setdefault(dedup_key(record), []).append(record)
+    kept = []
+    for key in sorted(groups):
+        kept.append(best(groups[key]))
+        count_copies(count, len(groups[key]))
+    return kept
+
+
+Accumulator = Optional[Tuple[CodeFile, int]]
+
+
+class BestCopy(beam.CombineFn):
+    """Combines the copies of a blob into ``(preferred copy, number of copies)``."""
+
+    def create_accumulator(self) -> Accumulator:
+        return None
+
+    def add_input(self, acc: Accumulator, record: CodeFile) -> Accumulator:
+        if acc is None:
+            return record, 1
+        return better(acc[0], record), acc[1] + 1
+
+    def merge_accumulators(self, accumulators: Iterable[Accumulator]) -> Accumulator:
+        merged = None
+        for acc in accumulators:
+            if acc is None:
+                continue
+            merged = acc if merged is None else (better(merged[0], acc[0]), merged[1] + acc[1])
+        return merged
+
+    def extract_output(self, acc: Accumulator) -> Accumulator:
+        return acc
+
+
+class _EmitBest(beam.DoFn):
+    def __init__(self, stage: str):
+        self._stage = stage
+        self._count = None
+
+    def setup(self):
+        self._count = BeamCounter(self._stage)
+
+    def process(self, element):
+        _key, (record, copies) = element
+        count_copies(self._count, copies)
+        yield record
+
+
+class ExactDedup(beam.PTransform):
+    """``kept = records | ExactDedup()``: the preferred copy of every blob."""
+
+    def __init__(self, config: ExactDedupConfig = ExactDedupConfig()):
+        super().__init__(label=STAGE)
+        self._config = config
+
+    def expand(self, records):
+        return (
+            records
+            | "KeyByBlob" >> beam.Map(lambda record: (dedup_key(record), record))
+            | "BestPerBlob" >> beam.CombinePerKey(BestCopy())
+            | "Emit" >> beam.ParDo(_EmitBest(STAGE)).with_output_types(CodeFile)
+        )

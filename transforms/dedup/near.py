@@ -1,0 +1,342 @@
+"""Stage ``near_dedup``: MinHash LSH candidates, verified edges, connected components,
+one file kept per component (the preference of :mod:`transforms.dedup.preference`).
+
+Data flow (every step keyed; none holds a hot key's values as a list)::
+
+    records -> batched signatures -+-> short files (no signature) ---------------------> kept
+                                   |-> (id, signature) -> band keys -> GroupByKey(bucket)
+                                   |     -> star pairs (member, bucket minimum) -> Distinct
+                                   |     -> verify: Jaccard >= threshold -> edges
+                                   |     -> ConnectedComponents (large-star/small-star) -> (id, label)
+                                   +-> (id, record) joined with labels:
+                                         no label -----------------------------------> kept
+                                         (label, record) -> CombinePerKey(preferred) -> kept
+
+A node is a ``blob_id`` (the stage runs after ``exact_dedup``). A bucket links its
+members to its smallest member only (a star, not all pairs): a bucket of 10,000
+identical boilerplate files gives 9,999 candidate pairs, not 50 million, read as a
+stream twice (minimum, then pairs). Verification (``verify``) needs what it compares
+for both files of a pair: ``exact`` (default) the sorted shingle-hash sets, whose
+Jaccard is exact up to 32-bit hash collisions; ``estimated`` the signatures. Two
+streaming lookups (pair by member, then by centre) each read the one value of a
+key, then its pairs. Because verification removes false positives, the LSH bands
+are tuned to miss few pairs (see :class:`NearDedupConfig`). Records with no edge
+pass straight through; only clustered records are shuffled to their component,
+where a combiner keeps the preferred one and counts the component's size.
+
+Counters (``codestack.near_dedup``): ``kept``, ``dropped:near_duplicate`` (the
+files removed), ``signatures``, ``short`` (files with fewer than ``ngram`` tokens,
+kept and never clustered), ``lsh_buckets`` (buckets with two or more members),
+``candidate_pairs``, ``edges``, ``pairs_below_threshold``, ``components`` (with two
+or more files), ``component_files`` (files in them), ``component_size:<n>``
+(components of n files, powers-of-two buckets), and the convergence counters of
+:mod:`transforms.dedup.components`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from typing import Callable, Dict, Iterable, List, Tuple
+
+import apache_beam as beam
+
+from transforms.base import BeamCounter, Count
+from transforms.dedup.components import ConnectedComponents, components
+from transforms.dedup.exact import BestCopy, dedup_key, size_bucket
+from transforms.dedup.minhash import (
+    MinHasher,
+    NearDedupConfig,
+    band_keys,
+    estimated_jaccard,
+    exact_jaccard,
+    lsh_params,
+    signature_bytes,
+)
+from transforms.dedup.preference import best
+from transforms.record import CodeFile
+
+STAGE = "near_dedup"
+_SIGNATURES = "signatures"
+_SHORT = "short"
+_CLUSTERED = "clustered"
+_SETS = "shingle_sets"
+
+
+def similarity_fn(config: NearDedupConfig) -> Callable:
+    """How a candidate pair is measured before it becomes an edge (on bytes from the pipeline)."""
+    return exact_jaccard if config.verify == "exact" else estimated_jaccard
+
+
+def count_component(count: Count, size: int) -> None:
+    """Counters of one component of ``size`` files (the kept one included)."""
+    count("kept")
+    if size > 1:
+        count("dropped:near_duplicate", size - 1)
+        count("components")
+        count("component_files", size)
+        count(f"component_size:{size_bucket(size)}")
+
+
+def star_pairs(members: Iterable[str]) -> List[Tuple[str, str]]:
+    """Pairs ``(member, smallest member)`` of one bucket (``members`` read twice)."""
+    centre = min(members)
+    return [(member, centre) for member in members if member != centre]
+
+
+def near_components(
+    records: Iterable[CodeFile], config: NearDedupConfig, count: Count
+) -> Tuple[List[CodeFile], List[Tuple[str, CodeFile]], Dict[str, str]]:
+    """In memory: ``(short records, [(node, record)] of signed ones, {node: component label})``
+    (only nodes on an edge have a label)."""
+    records = list(records)
+    bands, rows = lsh_params(config)
+    hasher = MinHasher(config.num_perm, config.seed, config.ngram)
+    sigs: Dict[str, bytes] = {}
+    sets: Dict[str, bytes] = {}
+    short: List[CodeFile] = []
+    signed: List[Tuple[str, CodeFile]] = []
+    for start in range(0, len(records), config.batch_size):
+        batch = records[start : start + config.batch_size]
+        batch_sigs, batch_sets = hasher.sign([r.content for r in batch], shingle_sets=config.verify == "exact")
+        for i, record in enumerate(batch):
+            if batch_sigs[i] is None:
+                count("short")
+                short.append(record)
+                continue
+            count("signatures")
+            node = dedup_key(record)
+            sigs[node] = signature_bytes(batch_sigs[i])
+            if batch_sets is not None:
+                sets[node] = signature_bytes(batch_sets[i])
+            signed.append((node, record))
+    buckets: Dict[bytes, set] = {}
+    for node, sig in sorted(sigs.items()):
+        for key in band_keys(sig, bands, rows):
+            buckets.setdefault(key, set()).add(node)
+    pairs = set()
+    for key in sorted(buckets):
+        if len(buckets[key]) > 1:
+            count("lsh_buckets")
+            pairs.update(star_pairs(sorted(buckets[key])))
+    edges = []
+    features = sets if config.verify == "exact" else sigs
+    similarity = similarity_fn(config)
+    for member, centre in sorted(pairs):
+        count("candidate_pairs")
+        if config.verify == "none" or similarity(features[member], features[centre]) >= config.threshold:
+            count("edges")
+            edges.append((member, centre))
+        else:
+            count("pairs_below_threshold")
+    return short, signed, components(edges)
+
+
+def near_dedup(records: Iterable[CodeFile], config: NearDedupConfig, count: Count) -> List[CodeFile]:
+    """The whole stage in memory (the reference the Beam transform must match,
+    counter for counter except the ``cc_*`` ones)."""
+    short, signed, labels = near_components(records, config, count)
+    kept: List[CodeFile] = []
+    for record in short:
+        count("kept")
+        kept.append(record)
+    clusters: Dict[str, List[CodeFile]] = {}
+    for node, record in signed:
+        label = labels.get(node)
+        if label is None:
+            count("kept")
+            kept.append(record)
+        else:
+            clusters.setdefault(label, []).append(record)
+    for label in sorted(clusters):
+        kept.append(best(clusters[label]))
+        count_component(count, len(clusters[label]))
+    return kept
+
+
+# ---------------------------------------------------------------------------- Beam
+
+
+class _SignFn(beam.DoFn):
+    """Batches of records -> ``(id, record)``, tagged ``(id, signature)``, tagged short records."""
+
+    def __init__(self, config: NearDedupConfig):
+        self._config = config
+
+    def setup(self):
+        self._hasher = MinHasher(self._config.num_perm, self._config.seed, self._config.ngram)
+        self._count = BeamCounter(STAGE)
+        self._exact = self._config.verify == "exact"
+
+    def process(self, batch: List[CodeFile]):
+        sigs, sets = self._hasher.sign([r.content for r in batch], shingle_sets=self._exact)
+        for i, record in enumerate(batch):
+            if sigs[i] is None:
+                self._count("short")
+                self._count("kept")
+                yield beam.pvalue.TaggedOutput(_SHORT, record)
+                continue
+            self._count("signatures")
+            node = dedup_key(record)
+            yield node, record
+            yield beam.pvalue.TaggedOutput(_SIGNATURES, (node, signature_bytes(sigs[i])))
+            if self._exact:
+                yield beam.pvalue.TaggedOutput(_SETS, (node, signature_bytes(sets[i])))
+
+
+class _StarPairsFn(beam.DoFn):
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        _bucket, members = element
+        centre = min(members)
+        linked = False
+        for member in members:
+            if member != centre:
+                linked = True
+                yield member, centre
+        if linked:
+            self._count("lsh_buckets")
+
+
+class _LookupFn(beam.DoFn):
+    """Over ``(key, [(0, one), (1, many), ...])``: finds the (at most one) ``one``
+    value, then calls ``fn(count, key, one, many)`` for each ``many`` value — two
+    streaming passes over the grouped values, never a list of them."""
+
+    def __init__(self, fn: Callable):
+        self._fn = fn
+
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        key, tagged = element
+        one = None
+        for tag, value in tagged:
+            if tag == 0:
+                one = value
+                break
+        for tag, value in tagged:
+            if tag == 1:
+                yield from self._fn(self._count, key, one, value)
+
+
+def _tag_one(kv):
+    return kv[0], (0, kv[1])
+
+
+def _tag_many(kv):
+    return kv[0], (1, kv[1])
+
+
+class _Lookup(beam.PTransform):
+    """``(one, many) | _Lookup(fn)``: a join where ``one`` has at most one value per key."""
+
+    def __init__(self, fn: Callable, label: str, outputs: Tuple[str, ...] = ()):
+        super().__init__(label=label)
+        self._fn = fn
+        self._outputs = outputs
+
+    def expand(self, pcolls):
+        one, many = pcolls
+        grouped = (
+            (one | "TagOne" >> beam.Map(_tag_one), many | "TagMany" >> beam.Map(_tag_many))
+            | "Flatten" >> beam.Flatten()
+            | "Group" >> beam.GroupByKey()
+        )
+        do = beam.ParDo(_LookupFn(self._fn))
+        if self._outputs:
+            do = do.with_outputs(*self._outputs, main="main")
+        return grouped | "Apply" >> do
+
+
+def _pair_with_member_sig(count, member, sig, centre):
+    count("candidate_pairs")
+    yield centre, (member, sig)
+
+
+def _verified_edge(similarity: Callable, threshold: float, count, centre, centre_sig, member_and_sig):
+    member, member_sig = member_and_sig
+    if similarity(member_sig, centre_sig) >= threshold:
+        count("edges")
+        yield member, centre
+    else:
+        count("pairs_below_threshold")
+
+
+class _UnverifiedEdgeFn(beam.DoFn):
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, pair):
+        self._count("candidate_pairs")
+        self._count("edges")
+        yield pair
+
+
+def _route_record(count, _node, label, record):
+    if label is None:
+        count("kept")
+        yield record
+    else:
+        yield beam.pvalue.TaggedOutput(_CLUSTERED, (label, record))
+
+
+class _EmitComponentFn(beam.DoFn):
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        _label, (record, size) = element
+        count_component(self._count, size)
+        yield record
+
+
+def _bands_of(element, bands: int, rows: int):
+    node, sig = element
+    for key in band_keys(sig, bands, rows):
+        yield key, node
+
+
+class NearDedup(beam.PTransform):
+    """``kept = records | NearDedup(config)``: one file per near-duplicate component."""
+
+    def __init__(self, config: NearDedupConfig = NearDedupConfig()):
+        super().__init__(label=STAGE)
+        self._config = config
+        self._bands, self._rows = lsh_params(config)  # on the driver: workers get plain ints
+
+    def expand(self, records):
+        config = self._config
+        signed = (
+            records
+            | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=config.batch_size)
+            | "Sign" >> beam.ParDo(_SignFn(config)).with_outputs(_SIGNATURES, _SETS, _SHORT, main="records")
+        )
+        sigs = signed[_SIGNATURES]
+        pairs = (
+            sigs
+            | "BandKeys" >> beam.FlatMap(_bands_of, self._bands, self._rows)
+            | "GroupBuckets" >> beam.GroupByKey()
+            | "StarPairs" >> beam.ParDo(_StarPairsFn())
+            | "DistinctPairs" >> beam.Distinct()
+        )
+        if config.verify != "none":
+            features = signed[_SETS] if config.verify == "exact" else sigs
+            verify = functools.partial(_verified_edge, similarity_fn(config), config.threshold)
+            by_centre = (features, pairs) | _Lookup(_pair_with_member_sig, "MemberFeatures")
+            edges = (features, by_centre) | _Lookup(verify, "Verify")
+        else:
+            edges = pairs | "Edges" >> beam.ParDo(_UnverifiedEdgeFn())
+        labels = edges | ConnectedComponents(STAGE, config.max_rounds)
+        routed = (labels, signed.records) | _Lookup(_route_record, "Route", outputs=(_CLUSTERED,))
+        best_of_components = (
+            routed[_CLUSTERED]
+            | "BestPerComponent" >> beam.CombinePerKey(BestCopy())
+            | "EmitComponent" >> beam.ParDo(_EmitComponentFn())
+        )
+        return (signed[_SHORT], routed.main, best_of_components) | "Kept" >> beam.Flatten().with_output_types(
+            CodeFile
+        )
