@@ -74,12 +74,10 @@ def _origin_url(repo, path: str) -> str:
     return pathlib.Path(path).resolve().as_uri()
 
 
-def _target_type(repo, oid) -> str:
+def object_type(obj) -> str:
+    """SWH's name for the type of a git object (``release``, ``revision``, ...)."""
     import pygit2
 
-    obj = repo.get(oid)
-    if obj is None:
-        return ""
     return {
         pygit2.Tag: "release",
         pygit2.Commit: "revision",
@@ -88,8 +86,9 @@ def _target_type(repo, oid) -> str:
     }.get(type(obj), "")
 
 
-def repository_snapshot(repo) -> str:
-    """The SWH snapshot id of a repository as SWH's git loader would archive it."""
+def repository_branches(repo) -> dict:
+    """The branches of a repository as SWH's git loader archives them:
+    ``{name: (target type, target)}``, ``None`` for a dangling branch."""
     import pygit2
 
     branches = {}
@@ -105,13 +104,19 @@ def repository_snapshot(repo) -> str:
         if ref.type == pygit2.enums.ReferenceType.SYMBOLIC:
             branches[raw] = ("alias", ref.target.encode("utf-8", "surrogateescape"))
         else:
-            kind = _target_type(repo, ref.target)
+            obj = repo.get(ref.target)
+            kind = object_type(obj) if obj is not None else ""
             branches[raw] = (kind, ref.target.raw) if kind else None
     # an alias to a branch SWH would not have (unborn HEAD) is dangling
     for name, branch in list(branches.items()):
         if branch and branch[0] == "alias" and branch[1] not in branches:
             branches[name] = None
-    return snapshot_id(branches)
+    return branches
+
+
+def repository_snapshot(repo) -> str:
+    """The SWH snapshot id of a repository as SWH's git loader would archive it."""
+    return snapshot_id(repository_branches(repo))
 
 
 def head_commit(repo):
