@@ -121,3 +121,31 @@ def test_file_uri_when_no_remote(tmp_path):
     record = files_of(read_repository(str(folder), DictCounter()))["a.txt"]
     assert record.repo_name == folder.resolve().as_uri()
     assert record.locator == f"git:{folder}"
+
+
+def test_lost_objects_cost_their_files_not_the_repository(tmp_path):
+    folder, run = cli_repo(tmp_path)
+    for path in ("a.py", "lost.py", "z.py", "gone/inside.py", "kept/inside.py"):
+        (folder / path).parent.mkdir(exist_ok=True)
+        (folder / path).write_text(f"# {path}\n")
+    run("add", "-A")
+    run("commit", "-qm", "one")
+    lost_blob, lost_tree = git(folder, "rev-parse", "HEAD:lost.py"), git(folder, "rev-parse", "HEAD:gone")
+    for oid in (lost_blob, lost_tree):
+        os.remove(folder / ".git" / "objects" / oid[:2] / oid[2:])
+    count = DictCounter()
+    out = list(read_repository(str(folder), count))
+    assert sorted(files_of(out)) == ["a.py", "kept/inside.py", "z.py"]
+    rejects = sorted((r.reason, r.path, r.content_id) for r in out if isinstance(r, Reject))
+    assert rejects == [("missing_blob", "lost.py", lost_blob), ("missing_tree", "gone", lost_tree)]
+    assert count == {"repositories:read": 1, "kept": 3, "dropped:missing_blob": 1, "dropped:missing_tree": 1}
+
+
+def test_discovery_reports_symlinked_folders_and_ignores_loops(tmp_path):
+    make_repo(tmp_path / "repos", "one", {"x.py": "x = 1\n"})
+    elsewhere = make_repo(tmp_path / "elsewhere", "two", {"y.py": "y = 2\n"})
+    os.symlink(elsewhere, tmp_path / "repos" / "two")
+    os.symlink("loop", tmp_path / "repos" / "loop")
+    found, problems = discover_repositories(str(tmp_path / "repos"))
+    assert [os.path.basename(p) for p in found] == ["one"]
+    assert [(p.reason, p.path) for p in problems] == [("symlink_not_followed", "two")]

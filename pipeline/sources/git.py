@@ -35,7 +35,8 @@ def _is_repository(path: str) -> bool:
 
 def discover_repositories(folder: str) -> Tuple[List[str], List[Reject]]:
     """Every git repository under ``folder`` (not descending into one), sorted;
-    plus a reject for each folder that could not be read."""
+    plus a reject for each folder that could not be read and each symlink to a
+    folder (never followed: it could loop, or read a repository twice)."""
     found, problems = [], []
     folder = os.path.abspath(folder)
 
@@ -50,6 +51,8 @@ def discover_repositories(folder: str) -> Tuple[List[str], List[Reject]]:
         for d in dirs:
             full = os.path.join(root, d)
             if os.path.islink(full):
+                problems.append(Reject(stage=STAGE, reason="symlink_not_followed",
+                                       detail="a symlink to a folder is not followed", path=os.path.relpath(full, folder)))
                 continue
             if _is_repository(full):
                 found.append(full)
@@ -134,56 +137,62 @@ def head_commit(repo):
     return None, None
 
 
+def _reject(base: CodeFile, reason: str, detail: str, path: str, content_id: str = "") -> Reject:
+    return Reject(stage=STAGE, reason=reason, detail=detail, repo_name=base.repo_name, path=path,
+                  content_id=content_id, snapshot_id=base.snapshot_id, revision_id=base.revision_id,
+                  origin_url=base.origin_url)
+
+
 def walk_tree(repo, tree, count: Count, base: CodeFile, max_depth: int = MAX_DEPTH) -> Iterator[Union[CodeFile, Reject]]:
-    """Files of ``tree`` in path order; submodules and symlinks counted and skipped."""
-    stack = [(tree, "", 0)]
+    """Files of ``tree`` in path order; submodules and symlinks counted and skipped; a
+    blob or folder missing from the object database dead-lettered (the rest is read)."""
+    import pygit2
+
+    stack = [(tree, "", 0)]  # a folder's tree is loaded when it is walked, not when it is found
     while stack:
         current, prefix, depth = stack.pop()
+        if not isinstance(current, pygit2.Tree):
+            try:
+                current = repo[current]
+            except (KeyError, pygit2.GitError) as exc:  # a lost folder costs its files, not the repository
+                reason = "missing_tree" if isinstance(exc, KeyError) else "unreadable_tree"
+                count(f"dropped:{reason}")
+                yield _reject(base, reason, f"tree {current}: {type(exc).__name__}: {exc}", prefix.rstrip("/"),
+                              str(current))
+                continue
         subtrees = []
         for entry in current:
             try:
                 name = entry.raw_name.decode("utf-8")
             except UnicodeDecodeError:
                 count("dropped:path_not_utf8")
-                yield Reject(
-                    stage=STAGE,
-                    reason="path_not_utf8",
-                    detail=f"name {entry.raw_name!r} is not UTF-8",
-                    repo_name=base.repo_name,
-                    path=prefix + entry.raw_name.decode("utf-8", "backslashreplace"),
-                    content_id=str(entry.id),
-                    snapshot_id=base.snapshot_id,
-                    revision_id=base.revision_id,
-                    origin_url=base.origin_url,
-                )
+                yield _reject(base, "path_not_utf8", f"name {entry.raw_name!r} is not UTF-8",
+                              prefix + entry.raw_name.decode("utf-8", "backslashreplace"), str(entry.id))
                 continue
             path = prefix + name
             mode = entry.filemode
             if mode == _MODE_TREE:
-                subtrees.append((path, entry))
+                subtrees.append((path, entry.id))
             elif mode == _MODE_COMMIT:
                 count("dropped:submodule")
             elif mode == _MODE_LINK:
                 count("dropped:symlink")
             else:
-                _kind, size = repo.odb.read_header(entry.id)
+                try:
+                    _kind, size = repo.odb.read_header(entry.id)
+                except (KeyError, pygit2.GitError) as exc:  # the object database lost or broke it
+                    reason = "missing_blob" if isinstance(exc, KeyError) else "unreadable_blob"
+                    count(f"dropped:{reason}")
+                    yield _reject(base, reason, f"blob {entry.id}: {type(exc).__name__}: {exc}", path, str(entry.id))
+                    continue
                 count("kept")
                 yield base._replace(path=path, content_id=str(entry.id), length_bytes=size)
-        for path, entry in reversed(subtrees):  # popped in sorted order
+        for path, oid in reversed(subtrees):  # popped in sorted order
             if depth + 1 > max_depth:
                 count("dropped:too_deep")
-                yield Reject(
-                    stage=STAGE,
-                    reason="too_deep",
-                    detail=f"folder deeper than {max_depth} levels",
-                    repo_name=base.repo_name,
-                    path=path,
-                    snapshot_id=base.snapshot_id,
-                    revision_id=base.revision_id,
-                    origin_url=base.origin_url,
-                )
+                yield _reject(base, "too_deep", f"folder deeper than {max_depth} levels", path)
                 continue
-            stack.append((repo[entry.id], path + "/", depth + 1))
+            stack.append((oid, path + "/", depth + 1))
 
 
 def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iterator[Union[CodeFile, Reject]]:
