@@ -15,7 +15,8 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
                                     "registry", "registry.*", "manifests", "manifests.*"]),
-    package_data={"pipeline": ["*.yaml"], "registry": ["*.yaml", "*.json"], "transforms": ["data/*"]},
+    package_data={"pipeline": ["*.yaml"], "registry": ["*.yaml", "*.json"], "transforms": ["data/*"],
+                  "manifests": ["*.json"]},
     include_package_data=True,
     install_requires=[
         "apache-beam==2.77.*",
@@ -25,10 +26,27 @@ setup(
         "numpy>=1.24",
         "pygit2>=1.14",
         "charset-normalizer>=3",
+        "jsonschema>=4.18",
+        "matplotlib>=3.8",
+        "huggingface-hub>=1.0",
+        "sentencepiece>=0.2",
+        "tokenizers>=0.20",
+        "detect-secrets>=1.5",
+        "ahocorasick-rs>=0.22",
+        "tldextract>=5",
+        "requests>=2.28",
+        "datasketch>=2.0",  # near dedup: LSH bands/rows optimisation (and scipy with it)
+        "magika>=1.0,<2",  # language: the content model (its ONNX model, run with onnxruntime)
+        "regex>=2023.0",  # language: Linguist's Ruby-style heuristics (nested sets, subexpression calls)
+        "scancode-toolkit==32.5.*",  # license: ScanCode's license index (built on first use, then cached)
+        "pluggy<1.6",  # scancode-toolkit 32.5 needs pluggy < 1.6
+        "license-expression>=30.4",  # license: SPDX parsing, validation, normalization, ScanCode categories
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6"],
-        "guesslang": ["tensorflow-cpu>=2.16"],
+        "test": ["pytest>=8", "hypothesis>=6", "datasets>=3", "duckdb>=1", "pillow>=10", "moto[server]>=5"],
+        # Dataflow's SDK, and `build`, which Beam runs to stage --setup_file as an sdist
+        "dataflow": ["apache-beam[gcp]==2.77.*", "build"],
+        "bench": ["rensa>=0.5"],  # bench/bench_minhash.py compares against it
     },
     entry_points={"console_scripts": ["codestack=pipeline.cli:main"]},
     classifiers=[

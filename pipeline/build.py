@@ -1,9 +1,11 @@
 """``codestack build``: run the graph, then publish the release folder.
 
 The pipeline writes shards to ``<output>/.staging/``; only after it has finished
-does the driver move them to their final paths, write ``manifest.json`` and,
-last, ``SHA256SUMS``. A run killed midway leaves no manifest and no final shard
-from that run; the next run clears what is left and starts over.
+does the driver move them to their final paths, write ``CHANGELOG.md``, the
+dataset card (``README.md``, ``plots/``), ``manifest.json`` and, last,
+``SHA256SUMS`` (:func:`manifests.publish.finish_release`). A run killed midway
+leaves no manifest and no final shard from that run; the next run clears what
+is left and starts over.
 """
 
 from __future__ import annotations
@@ -13,22 +15,28 @@ import os
 import re
 import shutil
 import sys
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 import apache_beam as beam
+from apache_beam.options.pipeline_options import TestOptions
 
-from manifests.checksums import SUMS, write_sums
-from manifests.manifest import MANIFEST, build_manifest, stage_counts, write_manifest
+from manifests.checksums import SUMS
+from manifests.changelog import CHANGELOG, check_previous
+from manifests.manifest import MANIFEST, build_manifest, columns_of, stage_counts
+from manifests.publish import finish_release
 from pipeline.config import Config, load_config
 from pipeline.errors import UsageError
 from pipeline.graph import STAGES, build_graph
 from pipeline.options import make_options
-from pipeline.sink import read_index
+from pipeline.progress import progress
+from pipeline.sink import PARQUET_SCHEMA, read_index
+from pipeline.stats import read_stats
 from transforms.base import NAMESPACE
 
 STAGING = ".staging"
 #: what a build may find (and clear) in an output folder left by a killed run
-OWNED = {STAGING, "data", "rejects", SUMS, MANIFEST, MANIFEST + ".tmp", SUMS + ".tmp"}
+OWNED = {STAGING, "data", "rejects", SUMS, MANIFEST, MANIFEST + ".tmp", SUMS + ".tmp",
+         "README.md", "README.md.tmp", CHANGELOG, CHANGELOG + ".tmp", "plots"}
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 
@@ -41,17 +49,41 @@ def codestack_version() -> str:
         return "0+unknown"
 
 
-def make_source(spec: str) -> beam.PTransform:
+def make_source(spec: str, content_store: Optional[str] = None, repo_metadata: Optional[str] = None,
+                as_of: Optional[str] = None, origin_prefixes: Sequence[str] = ()) -> beam.PTransform:
+    """The source a ``--source`` spec names, with the options that apply to it."""
     kind, sep, where = spec.partition(":")
     if not sep or not where:
         raise UsageError(f"--source {spec!r}: expected KIND:WHERE, e.g. git:./repos")
+    swh_options = {"--repo-metadata": repo_metadata, "--as-of": as_of, "--origin-prefix": origin_prefixes}
+    if kind != "swh-export" and content_store:
+        raise UsageError(f"--content-store applies to swh-export sources only, not {kind}")
     if kind == "git":
+        unused = sorted(flag for flag, value in swh_options.items() if value)
+        if unused:
+            raise UsageError(f"{unused[0]} applies to swh-export and swh-api sources only, not git")
         if not os.path.isdir(where):
             raise UsageError(f"--source {spec}: {where} is not a folder")
         from pipeline.sources.git import ReadGitRepositories
 
         return ReadGitRepositories(where)
-    raise UsageError(f"--source {spec}: unknown source kind {kind!r} (available: git:FOLDER)")
+    if kind == "swh-export":
+        if not content_store:
+            raise UsageError(f"--source {spec}: needs --content-store PATH_OR_URI (the blobs, e.g. s3://softwareheritage/content)")
+        from pipeline.sources.swh_export import ReadSwhExport
+
+        source = ReadSwhExport(where, content_store, as_of=as_of, origin_prefixes=origin_prefixes,
+                               repo_metadata=repo_metadata)
+        source.check()
+        return source
+    if kind == "swh-api":
+        from pipeline.sources.swh_api import ReadSwhApi
+
+        source = ReadSwhApi(where, as_of=as_of, origin_prefixes=origin_prefixes, repo_metadata=repo_metadata)
+        source.check()
+        return source
+    raise UsageError(f"--source {spec}: unknown source kind {kind!r} "
+                     "(available: git:FOLDER, swh-export:PATH_OR_URI, swh-api:FILE)")
 
 
 def prepare_output(output: str) -> str:
@@ -76,6 +108,48 @@ def prepare_output(output: str) -> str:
     return staging
 
 
+def remote_staging(location: str, output: str) -> str:
+    """A per-release staging folder under ``location`` (e.g. ``gs://bucket/tmp``), emptied.
+
+    Workers of a remote runner cannot write to the driver's disk: they write the
+    shards there, and the driver brings them into the release folder."""
+    from apache_beam.io.filesystems import FileSystems
+
+    staging = FileSystems.join(location, "codestack-staging", os.path.basename(output.rstrip("/")) or "release")
+    _delete_tree(staging)
+    return staging
+
+
+def _delete_tree(folder: str) -> None:
+    """Delete everything under a (remote) folder; object stores want the trailing slash."""
+    from apache_beam.io.filesystems import FileSystems
+
+    matches = FileSystems.match([folder.rstrip("/") + "/**"])[0].metadata_list
+    if matches:
+        FileSystems.delete(sorted(m.path for m in matches))
+
+
+def _bring_shard(staging: str, rel: str, final: str) -> None:
+    """Move a staged shard to its final path in the (local) release folder."""
+    if "://" not in staging:
+        os.replace(os.path.join(staging, rel), final)
+        return
+    from apache_beam.io.filesystems import FileSystems
+
+    source = FileSystems.join(staging, *rel.split("/"))
+    tmp = final + ".tmp"
+    with FileSystems.open(source, compression_type="uncompressed") as src, open(tmp, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    os.replace(tmp, final)
+
+
+def _shares_disk(options) -> bool:
+    """Portable runners with an EXTERNAL or LOOPBACK worker pool run on this machine."""
+    from apache_beam.options.pipeline_options import PortableOptions
+
+    return (options.view_as(PortableOptions).environment_type or "").upper() in ("EXTERNAL", "LOOPBACK")
+
+
 def collect_counters(result) -> Dict[str, Dict[str, int]]:
     """``{stage: {counter: value}}`` from the finished pipeline's metrics."""
     from apache_beam.metrics.metric import MetricsFilter
@@ -96,25 +170,31 @@ def collect_counters(result) -> Dict[str, Dict[str, int]]:
     return {stage: dict(sorted(values.items())) for stage, values in sorted(counters.items())}
 
 
-def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]]) -> dict:
-    """Move the staged shards into place, then write the manifest and SHA256SUMS."""
+def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]],
+            previous: Optional[str] = None) -> dict:
+    """Move the staged shards into place, then write the changelog (against the
+    ``previous`` release, if given), the dataset card and its plots, the manifest
+    and, last, SHA256SUMS."""
     shards, rejects = [], []
     for info in read_index(staging):
         final = os.path.join(output, info.path)
         os.makedirs(os.path.dirname(final), exist_ok=True)
-        os.replace(os.path.join(staging, info.path), final)
+        _bring_shard(staging, info.path, final)
         entry = {"path": info.path, "sha256": info.sha256, "bytes": info.bytes, "rows": info.rows}
         if info.path.startswith("data/"):
             shards.append(dict(entry, language=info.group))
         else:
             rejects.append(entry)
+    order = [stage for stage in STAGES if stage != "tokens" or "tokens" in counters]  # tokens: only with --tokenizer
     manifest = build_manifest(
-        shards=shards, rejects=rejects, stages=stage_counts(counters, STAGES), **manifest_fields
+        shards=shards, rejects=rejects, stages=stage_counts(counters, order), stats=read_stats(staging),
+        columns=columns_of(PARQUET_SCHEMA), **manifest_fields
     )
-    shutil.rmtree(staging)
-    write_manifest(output, manifest)
-    write_sums(output)
-    return manifest
+    if "://" in staging:
+        _delete_tree(staging)
+    else:
+        shutil.rmtree(staging)
+    return finish_release(output, manifest, previous_root=previous)
 
 
 def run_build(
@@ -126,24 +206,59 @@ def run_build(
     beam_args: Optional[List[str]] = None,
     config: Optional[Config] = None,
     log: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    optout_registry: Optional[str] = None,
+    previous: Optional[str] = None,
+    tokenizer: Optional[str] = None,
+    source_options: Optional[dict] = None,
+    on_result: Optional[Callable[[object], None]] = None,
+    staging_location: Optional[str] = None,
 ) -> dict:
+    """``source_options``: keyword arguments of :func:`make_source` (content store, metadata, ...);
+    ``on_result``: called with the finished Beam ``PipelineResult`` (benchmarks read its timings);
+    ``staging_location``: where workers write shards (a remote runner needs e.g. ``gs://bucket/tmp``)."""
     if not _VERSION.match(version or ""):
         raise UsageError(f"--release-version {version!r}: expected X.Y.Z, e.g. 0.1.0")
     if workers < 1:
         raise UsageError(f"--workers {workers}: must be at least 1")
     config = config or load_config(config_path)
-    source = make_source(source_spec)
+    registry = load_optout_registry(optout_registry)
+    if previous:
+        try:
+            check_previous(previous, version)
+        except ValueError as exc:
+            raise UsageError(f"--previous: {exc}") from exc
+    tokenizer_info, tokenizer_spec = load_tokenizer(tokenizer)
+    source = make_source(source_spec, **(source_options or {}))
     output = os.path.abspath(output)
     staging = prepare_output(output)
     options, runner = make_options(list(beam_args or []), workers)
+    if staging_location:
+        from apache_beam.io.filesystems import FileSystems
+
+        FileSystems.set_options(options)  # e.g. --s3_endpoint_url for the driver's own staging reads
+        if "://" in staging_location:
+            os.rmdir(staging)  # the local one prepare_output made stays unused
+            staging = remote_staging(staging_location, output)
+    elif runner is None and not options.view_as(TestOptions).dry_run and not _shares_disk(options):
+        raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output "
+                         f"{output}; give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
     log(f"codestack: building {version} from {source_spec} into {output}")
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
-    build_graph(pipeline, source, config, staging)
-    result = pipeline.run()
-    state = result.wait_until_finish()
+    build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec)
+    with progress(STAGES):
+        result = pipeline.run()
+        state = result.wait_until_finish()
+    if options.view_as(TestOptions).dry_run:
+        # e.g. Dataflow's --dry_run=True: the job graph was built and staged, nothing ran
+        shutil.rmtree(staging, ignore_errors=True)
+        transforms = len(pipeline.to_runner_api().components.transforms)
+        log(f"codestack: dry run: job graph of {transforms} transforms built; nothing was run or published")
+        return {"dry_run": True, "transforms": transforms}
     if str(state).split(".")[-1] not in ("DONE", "UNKNOWN"):
         raise UsageError(f"pipeline ended in state {state}")
     counters = collect_counters(result)
+    if on_result is not None:
+        on_result(result)
     manifest_fields = dict(
         name="codestack",
         version=version,
@@ -151,8 +266,46 @@ def run_build(
         config=config.to_dict(),
         config_hash=config.digest(),
         source=source.describe(),
+        extra={"optout_registry": registry.summary()},
+        tokenizer=tokenizer_info,
     )
-    return publish(output, staging, manifest_fields, counters)
+    return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None)
+
+
+def load_tokenizer(path: Optional[str]):
+    """``(identity for the manifest, spec for the workers)`` of ``--tokenizer``, or ``(None, None)``."""
+    if not path:
+        return None, None
+    from transforms import tokens
+
+    try:
+        info = tokens.describe_tokenizer(path)
+    except tokens.TokenizerError as exc:
+        raise UsageError(f"--tokenizer {path}: {exc}") from exc
+    return info, tokens.spec_for(path, info)
+
+
+def load_optout_registry(path: Optional[str]):
+    """The opt-out registry at ``path`` (default: the packaged one), as a UsageError if unusable."""
+    from pipeline.commands.optout import load_registry
+
+    try:
+        return load_registry(path)
+    except UsageError as exc:
+        raise UsageError(f"--optout-registry: {exc}") from exc
+
+
+def optout_summary(manifest: dict) -> str:
+    """One line: the registry applied and what it left out (no names)."""
+    registry = manifest.get("optout_registry")
+    if not registry:
+        return ""
+    stage = manifest.get("stages", {}).get("optout", {})
+    repos = stage.get("counters", {}).get("repositories:excluded", 0)
+    files = stage.get("dropped", {}).get("opted_out", 0)
+    entries = f"{registry['entries']} {'entry' if registry['entries'] == 1 else 'entries'}"
+    return (f"opt-out registry sha256 {registry['sha256'][:12]} ({entries}): "
+            f"{repos} repositories, {files} files left out")
 
 
 def summary_table(manifest: dict) -> str:
@@ -168,4 +321,6 @@ def summary_table(manifest: dict) -> str:
     totals = manifest["totals"]
     lines.append(f"{totals['files']} files in {totals['shards']} shards "
                  f"({len(manifest['languages'])} languages), {totals['rejects']} rejects")
+    if optout_summary(manifest):
+        lines.append(optout_summary(manifest))
     return "\n".join(lines)

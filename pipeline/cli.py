@@ -17,7 +17,7 @@ from typing import List, Optional
 from pipeline.errors import CodestackError
 
 #: subcommand modules under pipeline/commands, in the order `--help` lists them
-COMMANDS = ("demo", "build", "verify")
+COMMANDS = ("demo", "build", "verify", "optout", "diff", "query", "release", "detect-license", "detect-language", "redact")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -29,7 +29,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        importlib.import_module(f"pipeline.commands.{name}").register(sub)
+        importlib.import_module(f"pipeline.commands.{name.replace('-', '_')}").register(sub)  # detect-license -> detect_license
     return parser
 
 
@@ -37,6 +37,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = os.environ.get("CODESTACK_DEBUG") == "1"
     logging.basicConfig(level=logging.INFO if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not debug:  # Beam's import-time notice about optional GCP clients is noise here
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: "apitools not found" not in record.getMessage())
     parser = make_parser()
     try:
         args, extra = parser.parse_known_args(argv)

@@ -18,11 +18,23 @@ import yaml
 from pipeline.errors import UsageError
 from pipeline.sink import SinkConfig
 from transforms.fetch import DecodeConfig
+from transforms.filters import FiltersConfig
+from transforms.language import LanguageConfig
+from transforms.license import LicenseConfig
+from transforms.dedup.exact import ExactDedupConfig
+from transforms.dedup.minhash import NearDedupConfig
+from transforms.redact import RedactConfig
 
 
 @dataclasses.dataclass(frozen=True)
 class Config:
     decode: DecodeConfig = DecodeConfig()
+    language: LanguageConfig = LanguageConfig()
+    license: LicenseConfig = LicenseConfig()
+    filters: FiltersConfig = FiltersConfig()
+    exact_dedup: ExactDedupConfig = ExactDedupConfig()
+    near_dedup: NearDedupConfig = NearDedupConfig()
+    redact: RedactConfig = RedactConfig()
     sink: SinkConfig = SinkConfig()
 
     def to_dict(self) -> Dict[str, Any]:
@@ -53,7 +65,10 @@ def _build(cls, values: Any, where: str):
         if default is not None and not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise UsageError(f"{where}.{key}: expected {expected.__name__}, got {value!r}")
         kwargs[key] = value
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ValueError as exc:  # a stage config's own validation (__post_init__)
+        raise UsageError(f"{where}: {exc}") from exc
 
 
 def config_from_dict(values: Optional[Dict[str, Any]], where: str = "config") -> Config:

@@ -17,19 +17,59 @@ import apache_beam as beam
 
 from pipeline.config import Config
 from pipeline.sink import write_data, write_index, write_rejects
-from transforms import fetch
+from transforms import fetch, filters, language, optout, redact, tokens
+from transforms import license as license_stage
+from transforms.dedup import exact as exact_dedup
+from transforms.dedup import near as near_dedup
 from transforms.base import Stage
+from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
-STAGES = ("source", fetch.STAGE, "sink")
+STAGES = ("source", optout.STAGE, fetch.STAGE, language.STAGE, license_stage.STAGE, filters.STAGE, exact_dedup.STAGE, near_dedup.STAGE, redact.STAGE, tokens.STAGE, "sink")
 
 
-def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config, staging: str) -> None:
+def count_tokens(records, tokenizer):
+    """Stage ``tokens``, only with ``--tokenizer`` (a :class:`transforms.tokens.TokenizerSpec`):
+    the last stage before the sink, so it counts the text that is released."""
+    if tokenizer is None:
+        return records, records.pipeline | "NoTokenRejects" >> beam.Create([]).with_output_types(Reject)
+    return records | Stage(tokens.STAGE, functools.partial(tokens.make_core, tokenizer))
+
+
+def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config, staging: str, registry=None,
+                tokenizer=None) -> None:
+    """``registry``: the opt-out :class:`registry.Registry` (default: the packaged one);
+    ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none)."""
     files, source_rejects = pipeline | "Source" >> source
-    files = files | "Spread" >> beam.Reshuffle()
-    decoded, decode_rejects = files | Stage(fetch.STAGE, functools.partial(fetch.make_core, config.decode))
+    if registry is None:
+        from registry import load
 
-    data_shards = write_data(decoded, staging, config.sink)
-    rejects = (source_rejects, decode_rejects) | "AllRejects" >> beam.Flatten()
+        registry = load()
+    files, source_rejects = (files, source_rejects) | optout.OptOut(registry.matcher())
+    files = files | "Spread" >> beam.Reshuffle()
+    # blobs are fetched in batches by a thread pool per worker; a source may bring
+    # readers for its own locators (``source.blob_readers()``: scheme -> factory)
+    readers = source.blob_readers() if hasattr(source, "blob_readers") else {}
+    decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers)
+    # language: Linguist name (modeline, filename, shebang, extension, heuristics, content model),
+    # is_vendor, is_generated; never drops
+    named, language_rejects = decoded | Stage(language.STAGE, functools.partial(language.make_core, config.language))
+    # license: a file's header, else the nearest folder's license files/manifests, else gha_license_id;
+    # only permissive files (and no_license ones with license.include_no_license) go on
+    licensed, license_rejects = named | license_stage.License(config.license)
+    # quality filters (The Stack v2 defaults) and the language allow/deny lists
+    filtered, filter_rejects = licensed | Stage(filters.STAGE, functools.partial(filters.make_core, config.filters))
+
+    deduped = filtered
+    if config.exact_dedup.enabled:
+        deduped = deduped | exact_dedup.ExactDedup(config.exact_dedup)
+    if config.near_dedup.enabled:
+        deduped = deduped | near_dedup.NearDedup(config.near_dedup)
+    # PII and secret redaction: after dedup (a duplicate is never scanned), before the token counts
+    redacted, redact_rejects = deduped | Stage(redact.STAGE, functools.partial(redact.make_core, config.redact))
+    released, token_rejects = count_tokens(redacted, tokenizer)
+    data_shards = write_data(released, staging, config.sink)
+    rejects = (source_rejects, decode_rejects, language_rejects, license_rejects, filter_rejects,
+               redact_rejects, token_rejects) | "AllRejects" >> beam.Flatten()
     reject_shards = write_rejects(rejects, staging, config.sink)
     write_index((data_shards, reject_shards) | "AllShardInfos" >> beam.Flatten(), staging)

@@ -204,6 +204,10 @@ def reject_shard_path(_group: str, index: int, total: int) -> str:
 
 
 def write_data(records, staging: str, config: SinkConfig):
+    """Write the data shards; also count what they hold into ``<staging>/stats.json``."""
+    from pipeline.stats import write_stats
+
+    write_stats(records, staging)
     return records | "WriteData" >> WriteShards(
         "sink",
         staging,

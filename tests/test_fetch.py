@@ -106,3 +106,44 @@ def test_blob_error_dead_letters():
 def test_corrupt_blob_detected_by_sha1():
     out = decode_record(rec(blob_id="0" * 40), lambda r: b"x", DecodeConfig(), DictCounter())
     assert isinstance(out, Drop) and out.reason == "corrupt_blob" and out.dead_letter
+
+
+def test_ascii_fast_path_agrees_with_unicode_regexes():
+    import random
+
+    from transforms.fetch import _NOT_ALNUM, _NOT_ALPHA, _letter_counts
+
+    rng = random.Random(7)
+    for _ in range(200):
+        text = "".join(chr(rng.randrange(0, 128)) for _ in range(rng.randrange(0, 300)))
+        assert _letter_counts(text) == (len(_NOT_ALNUM.sub("", text)), len(_NOT_ALPHA.sub("", text)))
+    assert _letter_counts("é1_") == (2, 1)
+
+
+def test_damaged_utf8_keeps_its_valid_characters():
+    # UTF-8 with one torn byte: a code-page guess would garble every accent; U+FFFD marks the damage
+    raw = '"""Naïve café."""\nMENU = ["crème brûlée", "über toast"]\n'.encode().replace(b"toast", b"to\xffast")
+    assert decode_bytes(raw) == ('"""Naïve café."""\nMENU = ["crème brûlée", "über to\ufffdast"]\n', "UTF-8")
+    # a U+FFFD that is in the file is not damage; Latin-1 text has no valid multi-byte sequence
+    assert decode_bytes("x = '\ufffd é'\n".encode()) == ("x = '\ufffd é'\n", "UTF-8")
+    text, encoding = decode_bytes("# café crème brûlée déjà\n".encode("latin-1"))
+    assert encoding != "UTF-8" and "\ufffd" not in text
+
+
+@pytest.mark.parametrize("codec,text,label", [
+    # short Western text: charset-normalizer alone says cp1250/cp1257 ('lève' -> 'lčve')
+    ("latin-1", "# Gestion des réservations du théâtre municipal.\n# Auteur : François Lefèvre, été 2019.\n"
+                "def réserver(place, numéro):\n    \"\"\"Réserve la place demandée si elle est libre ; lève une "
+                "erreur sinon.\"\"\"\n    return numéro\n", "WINDOWS-1252"),
+    ("latin-1", "# Configuração padrão da aplicação: não alterar sem revisão.\n"
+                "opções = {\"ação\": \"remoção\", \"título\": \"Introdução\"}\n", "WINDOWS-1252"),
+    # code pages made for the language they hold are kept
+    ("cp1250", "# Zażółć gęślą jaźń: obsługa błędów połączenia z bazą.\n"
+               "komunikat = \"Nie można otworzyć pliku źródłowego\"\n", "WINDOWS-1250"),
+    ("cp1254", "# Veritabanı bağlantı hatalarının işlenmesi; şifre doğrulaması.\n"
+               "mesaj = \"Dosya açılamadı, lütfen tekrar deneyin\"\n", "WINDOWS-1254"),
+    ("cp1251", "# Обработка ошибок соединения с базой данных.\nсообщение = \"Не удалось открыть файл\"\n",
+     "WINDOWS-1251"),
+])
+def test_latin_code_page_made_for_the_language_is_preferred(codec, text, label):
+    assert decode_bytes(text.encode(codec)) == (text, label)

@@ -58,3 +58,49 @@ def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
     assert manifest["totals"]["files"] > 0
     local_sums = open(os.path.join(local, "SHA256SUMS")).read()
     assert open(os.path.join(portable, "SHA256SUMS")).read() == local_sums
+
+
+@pytest.fixture
+def s3_bucket(monkeypatch):
+    """A real S3-protocol server (moto's server mode) on loopback, with a bucket ``codestack``."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket="codestack")
+    yield endpoint, client
+    server.stop()
+
+
+def test_remote_staging_location_gives_the_same_release(tmp_path, s3_bucket):
+    """Workers of a remote runner write shards to a staging location they can reach
+    (here S3); the driver brings them into the release folder."""
+    endpoint, client = s3_bucket
+    repos = str(tmp_path / "repos")
+    build_samples(repos)
+    local, remote = str(tmp_path / "local"), str(tmp_path / "remote")
+    run_build(f"git:{repos}", local, "0.1.0", log=QUIET)
+    s3_flags = [f"--s3_endpoint_url={endpoint}", "--s3_access_key_id=testing", "--s3_secret_access_key=testing",
+                "--s3_region_name=us-east-1"]
+    run_build(f"git:{repos}", remote, "0.1.0", log=QUIET, beam_args=s3_flags,
+              staging_location="s3://codestack/tmp")
+    assert open(os.path.join(remote, "SHA256SUMS")).read() == open(os.path.join(local, "SHA256SUMS")).read()
+    assert not os.path.exists(os.path.join(remote, ".staging"))
+    assert client.list_objects_v2(Bucket="codestack").get("KeyCount", 0) == 0  # staging cleared
+
+
+def test_remote_runner_needs_a_staging_location(tmp_path):
+    from pipeline.errors import UsageError
+
+    repos = str(tmp_path / "repos")
+    build_samples(repos)
+    with pytest.raises(UsageError, match="--shard-staging"):
+        run_build(f"git:{repos}", str(tmp_path / "out"), "0.1.0", log=QUIET,
+                  beam_args=["--runner=DataflowRunner", "--project=p", "--region=r", "--temp_location=gs://b/t"])

@@ -3,7 +3,7 @@ import os
 import pyarrow.parquet as pq
 
 from manifests.checksums import parse_sums, write_sums
-from manifests.manifest import MANIFEST, build_manifest, stage_counts, write_manifest
+from manifests.manifest import MANIFEST, build_manifest, columns_of, stage_counts, write_manifest
 from manifests.verify import verify_release
 from pipeline.sink import PARQUET_SCHEMA, SinkConfig, data_shard_path, encode_parquet, language_folder
 from transforms.record import RELEASE_FIELDS, CodeFile
@@ -45,7 +45,8 @@ def make_release(root):
     import hashlib
 
     manifest = build_manifest(
-        name="codestack", version="0.1.0", codestack_version="t", config={}, config_hash="h", source={},
+        name="codestack", version="0.1.0", codestack_version="t", config={}, config_hash="0" * 64, source={},
+        columns=columns_of(PARQUET_SCHEMA),
         shards=[{"path": shard, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": 1,
                  "language": "unknown"}],
         rejects=[], stages=stage_counts({"decode": {"kept": 1, "dropped:binary": 2}}, ["decode"]),

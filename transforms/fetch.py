@@ -2,24 +2,42 @@
 
 Pure core: :func:`decode_bytes` and :func:`text_stats` work on plain values.
 :func:`make_core` binds them to a blob reader (built once per worker).
+:class:`FetchDecode` is the Beam stage: records go in batches to a worker whose
+thread pool fetches the blobs of a batch concurrently (content-store reads are
+network-bound), then each record is decoded by the same core.
+
+Blob readers by locator scheme: ``git:<repository>`` (:class:`GitBlobReader`) and
+``store:<root>`` (:class:`StoreBlobReader`: SWH's content store, a gzip blob per
+``sha1`` at ``<root>/<sha1>``, a local folder or ``s3://bucket/prefix``). A source
+may add readers for its own locators.
 
 Defaults follow The Stack v2: blobs of 10 MB or more are skipped before they
 are read; a NUL byte means binary (unless a UTF-16/32 byte-order mark says the
-text is wide); UTF-8 first, else the encoding charset-normalizer detects, which
-is recorded in ``src_encoding``; what cannot be decoded goes to the dead letter.
+text is wide); UTF-8 first (mostly-UTF-8 with a few damaged bytes too, each
+invalid sequence becoming U+FFFD), else the encoding charset-normalizer detects
+(a Latin code page made for the language it sees preferred), which is recorded
+in ``src_encoding``; what cannot be decoded goes to the dead letter.
 """
 
 from __future__ import annotations
 
 import codecs
 import collections
+import concurrent.futures
 import dataclasses
+import functools
 import hashlib
+import os
 import posixpath
 import re
-from typing import Callable, Dict, Optional, Tuple, Union
+import time
+import zlib
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
+from urllib.parse import urlparse
 
-from transforms.base import Count, Drop, Outcome
+import apache_beam as beam
+
+from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome, apply_core
 from transforms.record import CodeFile
 
 STAGE = "decode"
@@ -33,6 +51,14 @@ class DecodeConfig:
     detect_encoding: bool = True
     #: a detected (non UTF-8) decoding must be at least this coherent (0..1)
     min_detection_coherence: float = 0.0
+    #: records handed to a worker together; their blobs are fetched concurrently
+    fetch_batch: int = 64
+    #: threads per worker fetching blobs from a content store
+    fetch_threads: int = 16
+    #: attempts per blob on transient errors (network, throttling) before the dead letter
+    fetch_attempts: int = 4
+    #: wait before the second attempt; doubled before each next one
+    fetch_backoff_seconds: float = 0.5
 
 
 _BOMS = (
@@ -55,6 +81,49 @@ def _iana_name(python_codec: str) -> str:
     return name.upper().replace("_", "-")
 
 
+def damaged_utf8(raw: bytes) -> Optional[str]:
+    """UTF-8 with a few damaged bytes (a torn edit, a file cut mid-character), decoded with
+    U+FFFD for each invalid sequence, when its valid non-ASCII characters outnumber the
+    invalid sequences; else None. A legacy single-byte file almost never holds valid
+    multi-byte sequences, and a code-page guess would garble every correct character."""
+    text = raw.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - raw.count("\ufffd".encode("utf-8"))
+    if invalid <= 0:
+        return None
+    valid = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return text if valid > invalid else None
+
+
+_WESTERN = frozenset({"English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Danish",
+                      "Norwegian", "Swedish", "Finnish", "Indonesian"})
+_CENTRAL = frozenset({"Polish", "Czech", "Slovak", "Hungarian", "Slovene", "Croatian", "Romanian", "Serbian"})
+#: Latin-script single-byte code pages (codec names as charset-normalizer reports them) -> the
+#: languages they were made for (charset-normalizer's names; its own table says "Latin Based" for all)
+LATIN_CODE_PAGES = {
+    **dict.fromkeys(("cp1252", "latin_1", "iso8859_15", "cp437", "cp850", "cp858", "cp860", "cp863", "cp865",
+                     "mac_roman", "mac_iceland", "hp_roman8"), _WESTERN),
+    **dict.fromkeys(("cp1250", "iso8859_2", "iso8859_16", "cp852", "mac_latin2"), _CENTRAL),
+    **dict.fromkeys(("cp1254", "iso8859_9", "cp857", "mac_turkish"), frozenset({"Turkish"})),
+    **dict.fromkeys(("cp1257", "iso8859_4", "iso8859_13", "cp775"), frozenset({"Estonian", "Lithuanian"})),
+    "cp1258": frozenset({"Vietnamese"}),
+    **dict.fromkeys(("iso8859_3", "iso8859_10", "iso8859_14"), frozenset()),
+}
+
+
+def language_consistent(matches, best, max_extra_chaos: float = 0.1):
+    """charset-normalizer ranks Latin code pages by chaos, which short text rarely tells
+    apart (Latin-1 French comes out as cp1250, a 'lève' as 'lčve'). When its best guess
+    is a Latin code page not made for the language it detected in the decoded text,
+    take the first match that is (cp1252 for French), if about as orderly."""
+    if best is None or best.encoding not in LATIN_CODE_PAGES or best.language in LATIN_CODE_PAGES[best.encoding]:
+        return best
+    for match in matches:
+        if (match.language in LATIN_CODE_PAGES.get(match.encoding, ())
+                and match.chaos <= best.chaos + max_extra_chaos):
+            return match
+    return best
+
+
 def decode_bytes(raw: bytes, config: DecodeConfig = DecodeConfig()) -> Union[Tuple[str, str], Drop]:
     """Return ``(text, src_encoding)`` or a ``Drop`` (binary / undecodable)."""
     for bom, codec, label in _BOMS:
@@ -69,11 +138,15 @@ def decode_bytes(raw: bytes, config: DecodeConfig = DecodeConfig()) -> Union[Tup
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    damaged = damaged_utf8(raw)
+    if damaged is not None:
+        return damaged, "UTF-8"
     if not config.detect_encoding:
         return Drop("undecodable", "not UTF-8", True)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    matches = from_bytes(raw)
+    best = language_consistent(matches, matches.best())
     if best is None or best.encoding is None:
         return Drop("undecodable", "not UTF-8 and no encoding detected", True)
     if best.coherence < config.min_detection_coherence:
@@ -88,17 +161,33 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _NOT_ALPHA = re.compile(r"[\W\d_]+")
 
 
+_ASCII_ALPHA = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_DIGITS = bytes(range(48, 58))
+_ASCII_NOT_ALNUM = bytes(b for b in range(256) if b not in _ASCII_ALPHA + _ASCII_DIGITS)
+_ASCII_NOT_ALPHA = bytes(b for b in range(256) if b not in _ASCII_ALPHA)
+
+
+def _letter_counts(text: str) -> Tuple[int, int]:
+    """``(alphanumeric, alphabetic)`` characters; ASCII text takes a C-speed path
+    (``bytes.translate``), other text the Unicode-aware regexes (same result on ASCII)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw.translate(None, _ASCII_NOT_ALNUM)), len(raw.translate(None, _ASCII_NOT_ALPHA))
+    return len(_NOT_ALNUM.sub("", text)), len(_NOT_ALPHA.sub("", text))
+
+
 def text_stats(text: str) -> Dict[str, Union[int, float]]:
     """Line and character statistics of a decoded file (The Stack's definitions)."""
     lines = text.splitlines()
     n = len(text)
     lengths = [len(line) for line in lines]
+    alnum, alpha = _letter_counts(text) if n else (0, 0)
     return {
         "num_lines": len(lines),
         "avg_line_length": (sum(lengths) / len(lengths)) if lengths else 0.0,
         "max_line_length": max(lengths) if lengths else 0,
-        "alphanum_fraction": (len(_NOT_ALNUM.sub("", text)) / n) if n else 0.0,
-        "alpha_fraction": (len(_NOT_ALPHA.sub("", text)) / n) if n else 0.0,
+        "alphanum_fraction": (alnum / n) if n else 0.0,
+        "alpha_fraction": (alpha / n) if n else 0.0,
     }
 
 
@@ -155,7 +244,10 @@ class GitBlobReader:
     """Reads blobs of records whose ``locator`` is ``git:<repository path>``.
 
     Keeps a few repositories open per worker (least recently used closed first).
+    Local and not thread-safe: it reads in the worker's own thread.
     """
+
+    concurrent = False
 
     def __init__(self, max_open: int = 32):
         self._repos: "collections.OrderedDict[str, object]" = collections.OrderedDict()
@@ -188,20 +280,251 @@ class BlobReaders:
     def __init__(self, readers: Dict[str, Callable[[CodeFile], bytes]]):
         self._readers = readers
 
-    def __call__(self, record: CodeFile) -> bytes:
-        scheme = record.locator.partition(":")[0]
-        reader = self._readers.get(scheme)
+    def _reader(self, record: CodeFile) -> Callable[[CodeFile], bytes]:
+        reader = self._readers.get(record.locator.partition(":")[0])
         if reader is None:
             raise BlobError("unknown_locator", f"no reader for locator {record.locator!r}")
-        return reader(record)
+        return reader
+
+    def concurrent(self, record: CodeFile) -> bool:
+        """May this record's blob be read from a worker's fetch thread?"""
+        reader = self._readers.get(record.locator.partition(":")[0])
+        return bool(getattr(reader, "concurrent", False))
+
+    def __call__(self, record: CodeFile) -> bytes:
+        return self._reader(record)(record)
 
 
-def make_core(config: DecodeConfig, readers: Optional[Dict[str, Callable[[], Callable]]] = None):
+# --- the content store ---------------------------------------------------------
+
+#: environment variables read by :func:`open_filesystem` for ``s3://`` locations (the
+#: credentials ones are read by the AWS SDK itself; a change gives a new filesystem)
+S3_ENV = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "CODESTACK_S3_ANONYMOUS",
+          "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+_SHA1_HEX = re.compile(r"^[0-9a-f]{40}$")
+
+
+@functools.lru_cache(maxsize=None)
+def _s3_filesystem(settings: Tuple[Tuple[str, str], ...]):
+    import pyarrow.fs
+
+    env = dict(settings)
+    options = {"region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+               "connect_timeout": 10, "request_timeout": 60}
+    endpoint = env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")
+    if endpoint:
+        parsed = urlparse(endpoint if "://" in endpoint else f"https://{endpoint}")
+        options["endpoint_override"] = parsed.netloc + parsed.path.rstrip("/")
+        options["scheme"] = parsed.scheme
+    if env.get("CODESTACK_S3_ANONYMOUS", "").lower() in ("1", "true", "yes"):
+        options["anonymous"] = True
+    return pyarrow.fs.S3FileSystem(**options)
+
+
+def open_filesystem(location: str):
+    """``(pyarrow filesystem, path)`` for a local folder, ``file://``, ``s3://`` or another pyarrow URI.
+
+    S3 credentials come from the AWS SDK's usual chain (``AWS_ACCESS_KEY_ID`` /
+    ``AWS_SECRET_ACCESS_KEY``, a profile, instance metadata); ``CODESTACK_S3_ANONYMOUS=1``
+    reads public buckets unsigned (SWH's ``s3://softwareheritage``); ``AWS_ENDPOINT_URL_S3``
+    or ``AWS_ENDPOINT_URL`` points at another S3-protocol server; region from ``AWS_REGION``.
+    """
+    import pyarrow.fs
+
+    if location.startswith("s3://"):
+        settings = tuple(sorted((k, os.environ[k]) for k in S3_ENV if os.environ.get(k)))
+        return _s3_filesystem(settings), location[len("s3://"):].rstrip("/")
+    if "://" in location and not location.startswith("file://"):
+        filesystem, path = pyarrow.fs.FileSystem.from_uri(location)
+        return filesystem, path.rstrip("/")
+    if location.startswith("file://"):
+        location = urlparse(location).path
+    return pyarrow.fs.LocalFileSystem(), os.path.abspath(location)
+
+
+def inflate(stream, max_bytes: int, chunk: int = 1 << 20) -> bytes:
+    """Gunzip ``stream`` (a file-like of gzip members) without ever holding more than
+    ``max_bytes`` of output: a blob that would inflate past it raises ``BlobError``."""
+    out = bytearray()
+    inflater = None
+    members = 0
+    data = b""
+    while True:
+        if not data:
+            data = stream.read(chunk)
+            if not data:
+                break
+        if inflater is None:
+            inflater = zlib.decompressobj(wbits=31)
+        try:
+            out += inflater.decompress(data, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise BlobError("corrupt_blob", f"not gzip: {exc}") from exc
+        if len(out) > max_bytes:
+            raise BlobError("inflates_too_large", f"inflates past {max_bytes} bytes")
+        if inflater.eof:  # a member ends; what follows is the next one
+            data, inflater, members = inflater.unused_data, None, members + 1
+        else:
+            data = inflater.unconsumed_tail
+    if inflater is not None:
+        raise BlobError("corrupt_blob", "truncated gzip stream")
+    if not members:
+        raise BlobError("corrupt_blob", "empty blob file")
+    return bytes(out)
+
+
+class StoreBlobReader:
+    """Reads ``store:<root>`` records: the gzip blob ``<root>/<blob_id>`` (``blob_id`` = SWH ``sha1``).
+
+    ``<root>`` is a local folder or an ``s3://`` prefix (``s3://softwareheritage/content``).
+    Decompression is bounded by ``max_bytes``; transient errors (network, throttling)
+    are retried ``attempts`` times with doubling waits; a missing or corrupt blob,
+    or one still failing after the retries, raises :class:`BlobError` (dead letter).
+    Thread-safe: a worker's fetch threads share one reader.
+    """
+
+    concurrent = True
+
+    def __init__(self, max_bytes: int = DecodeConfig.max_bytes, attempts: int = DecodeConfig.fetch_attempts,
+                 backoff_seconds: float = DecodeConfig.fetch_backoff_seconds, sleep: Callable[[float], None] = time.sleep,
+                 open_fs: Callable[[str], tuple] = open_filesystem):
+        self._max_bytes = max_bytes
+        self._attempts = max(1, attempts)
+        self._backoff = backoff_seconds
+        self._sleep = sleep
+        self._open_fs = open_fs
+        self._roots: Dict[str, tuple] = {}
+
+    def _root(self, root: str):
+        found = self._roots.get(root)
+        if found is None:
+            found = self._roots[root] = self._open_fs(root)
+        return found
+
+    def __call__(self, record: CodeFile) -> bytes:
+        scheme, _, root = record.locator.partition(":")
+        if scheme != "store" or not root:
+            raise BlobError("unknown_locator", f"no store reader for locator {record.locator!r}")
+        if not _SHA1_HEX.match(record.blob_id):
+            raise BlobError("missing_blob", f"blob_id {record.blob_id!r} is not a sha1")
+        filesystem, base = self._root(root)
+        key = f"{base}/{record.blob_id}"
+        error: Optional[BaseException] = None
+        for attempt in range(self._attempts):
+            if attempt:
+                self._sleep(self._backoff * 2 ** (attempt - 1))
+            try:
+                with filesystem.open_input_stream(key, compression=None) as stream:
+                    return inflate(stream, self._max_bytes)
+            except FileNotFoundError as exc:
+                raise BlobError("missing_blob", f"{record.blob_id} not in the content store {root}") from exc
+            except OSError as exc:  # network, throttling, a reset connection: try again
+                error = exc
+        raise BlobError("fetch_failed", f"{root}/{record.blob_id}: {self._attempts} attempts, last: {error}")
+
+
+# --- the stage -------------------------------------------------------------------
+
+ReaderFactories = Mapping[str, Callable[[], Callable[[CodeFile], bytes]]]
+
+
+def default_readers(config: DecodeConfig) -> Dict[str, Callable[[], Callable[[CodeFile], bytes]]]:
+    return {
+        "git": GitBlobReader,
+        "store": functools.partial(StoreBlobReader, max_bytes=config.max_bytes, attempts=config.fetch_attempts,
+                                   backoff_seconds=config.fetch_backoff_seconds),
+    }
+
+
+def make_readers(config: DecodeConfig, readers: Optional[ReaderFactories] = None) -> BlobReaders:
+    """The worker's readers: the defaults plus ``readers`` (scheme -> factory) from the source."""
+    factories = dict(default_readers(config))
+    factories.update(readers or {})
+    return BlobReaders({scheme: factory() for scheme, factory in sorted(factories.items())})
+
+
+def make_core(config: DecodeConfig, readers: Optional[ReaderFactories] = None):
     """Factory run in ``DoFn.setup``: builds the blob readers once per worker."""
-    factories = readers or {"git": GitBlobReader}
-    read = BlobReaders({scheme: factory() for scheme, factory in sorted(factories.items())})
+    return _bound_core(make_readers(config, readers), config)
 
+
+class _Fetched:
+    """A reader that hands back what a fetch thread already got (bytes or the error)."""
+
+    def __init__(self, future: "concurrent.futures.Future"):
+        self._future = future
+
+    def __call__(self, _record: CodeFile) -> bytes:
+        return self._future.result()
+
+
+def fetch_batch(records: List[CodeFile], read: BlobReaders, config: DecodeConfig,
+                executor: concurrent.futures.Executor) -> List[Callable[[CodeFile], bytes]]:
+    """One reader per record. Blobs of concurrent readers start downloading now, all
+    at once on ``executor``; blobs the size guard will skip are never requested;
+    other readers (local git) read when the core asks."""
+    out: List[Callable[[CodeFile], bytes]] = []
+    for record in records:
+        if record.length_bytes < config.max_bytes and read.concurrent(record):
+            out.append(_Fetched(executor.submit(read, record)))
+        else:
+            out.append(read)
+    return out
+
+
+def decode_batch(records: List[CodeFile], read: BlobReaders, config: DecodeConfig, count: Count,
+                 executor: concurrent.futures.Executor) -> List[Outcome]:
+    """The stage on a batch (no Beam): fetch concurrently, then decode each in order."""
+    readers = fetch_batch(records, read, config, executor)
+    return [decode_record(record, reader, config, count) for record, reader in zip(records, readers)]
+
+
+def _bound_core(read: Callable[[CodeFile], bytes], config: DecodeConfig):
     def core(record: CodeFile, count: Count) -> Outcome:
         return decode_record(record, read, config, count)
 
     return core
+
+
+class _FetchDecodeFn(beam.DoFn):
+    def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories]):
+        self._config = config
+        self._readers = dict(readers or {})
+
+    def setup(self):
+        self._read = make_readers(self._config, self._readers)
+        self._executor = concurrent.futures.ThreadPoolExecutor(max(1, self._config.fetch_threads),
+                                                               thread_name_prefix="codestack-fetch")
+        self._count = BeamCounter(STAGE)
+
+    def process(self, batch: List[CodeFile]):
+        readers = fetch_batch(list(batch), self._read, self._config, self._executor)
+        for record, reader in zip(batch, readers):
+            yield from apply_core(STAGE, _bound_core(reader, self._config), record, self._count)
+
+    def teardown(self):
+        executor = getattr(self, "_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+class FetchDecode(beam.PTransform):
+    """``kept, rejects = records | FetchDecode(config, readers)``: the ``decode`` stage.
+
+    Counts like any :class:`transforms.base.Stage` (``codestack.decode``: ``kept``,
+    ``dropped:<reason>``); batches of ``config.fetch_batch`` records are fetched by
+    ``config.fetch_threads`` threads per worker, so a worker waiting on the network
+    has a batch of requests in flight rather than one.
+    """
+
+    def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories] = None):
+        super().__init__(label=STAGE)
+        self._config = config
+        self._readers = dict(readers or {})
+
+    def expand(self, records):
+        size = max(1, self._config.fetch_batch)
+        batches = records | "Batch" >> beam.BatchElements(min_batch_size=size, max_batch_size=size)
+        outputs = batches | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers)).with_output_types(
+            CodeFile).with_outputs(REJECTS, main="kept")
+        return outputs.kept, outputs[REJECTS]

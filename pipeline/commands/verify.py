@@ -10,7 +10,9 @@ def register(sub) -> None:
         "verify",
         help="check a release's files, checksums and manifest",
         description="Check every file of a release against SHA256SUMS and manifest.json "
-        "(sha256, bytes, Parquet row counts; no missing or extra file). Exit 1 on any problem.",
+        "(sha256, bytes, Parquet row counts; no missing or extra file), manifest.json against its "
+        "JSON schema (manifests/manifest.schema.json), and each shard's Parquet schema and language "
+        "against the release schema. Exit 1 on any problem.",
         epilog="example:\n  codestack verify out/0.1.0",
     )
     parser.add_argument("release", metavar="DIR")
