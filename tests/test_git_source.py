@@ -149,3 +149,12 @@ def test_discovery_reports_symlinked_folders_and_ignores_loops(tmp_path):
     found, problems = discover_repositories(str(tmp_path / "repos"))
     assert [os.path.basename(p) for p in found] == ["one"]
     assert [(p.reason, p.path) for p in problems] == [("symlink_not_followed", "two")]
+
+
+def test_rejects_name_no_machine_path():
+    from pipeline.sources.git import portable_reject
+
+    reject = Reject(stage="source", reason="unreadable_repository", path="/home/u/repos/a/b",
+                    detail="failed to resolve path '/home/u/repos/a/b': no such file")
+    out = portable_reject(reject, "/home/u/repos")
+    assert out.path == "a/b" and "/home/u" not in out.detail

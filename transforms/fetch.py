@@ -271,7 +271,7 @@ class GitBlobReader:
         try:
             return self._repo(where)[record.content_id].read_raw()
         except (KeyError, ValueError) as exc:
-            raise BlobError("missing_blob", f"{record.content_id} not in {where}: {exc}") from exc
+            raise BlobError("missing_blob", f"{record.content_id} not in the repository: {exc}") from exc
 
 
 class BlobReaders:

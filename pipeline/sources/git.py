@@ -231,8 +231,9 @@ def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iter
 
 
 class _ReadRepositoryFn(beam.DoFn):
-    def __init__(self, max_depth: int):
+    def __init__(self, max_depth: int, root: str = ""):
         self._max_depth = max_depth
+        self._root = root
 
     def setup(self):
         self._count = BeamCounter(STAGE)
@@ -241,14 +242,22 @@ class _ReadRepositoryFn(beam.DoFn):
         try:
             for out in read_repository(path, self._count, self._max_depth):
                 if isinstance(out, Reject):
-                    yield beam.pvalue.TaggedOutput(REJECTS, out)
+                    yield beam.pvalue.TaggedOutput(REJECTS, portable_reject(out, self._root))
                 else:
                     yield out
         except Exception as exc:  # a broken repository never stops the run
             self._count("repositories:error")
-            yield beam.pvalue.TaggedOutput(
-                REJECTS, Reject(stage=STAGE, reason="error", detail=f"{type(exc).__name__}: {exc}", path=path)
-            )
+            reject = Reject(stage=STAGE, reason="error", detail=f"{type(exc).__name__}: {exc}", path=path)
+            yield beam.pvalue.TaggedOutput(REJECTS, portable_reject(reject, self._root))
+
+
+def portable_reject(reject: Reject, root: str) -> Reject:
+    """The same reject on any machine: paths under the source folder become relative to it."""
+    if not root:
+        return reject
+    prefix = root.rstrip(os.sep) + os.sep
+    path = reject.path[len(prefix):] if reject.path.startswith(prefix) else reject.path
+    return reject._replace(path=path, detail=reject.detail.replace(prefix, "").replace(root, "."))
 
 
 class ReadGitRepositories(beam.PTransform):
@@ -277,8 +286,10 @@ class ReadGitRepositories(beam.PTransform):
 
     def expand(self, pbegin):
         paths, problems = discover_repositories(self._folder)
+        root = os.path.abspath(self._folder)
+        problems = [portable_reject(p, root) for p in problems]
         found = pbegin | "Repositories" >> beam.Create(paths)
-        outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth)).with_outputs(
+        outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth, root)).with_outputs(
             REJECTS, main="files"
         )
         discovered = pbegin | "DiscoveryRejects" >> beam.Create(problems, reshuffle=False).with_output_types(Reject)

@@ -487,11 +487,17 @@ class _SplitStripes(_Fn):
         except Exception as exc:  # a corrupt file never stops the run
             self._count("orc:unreadable_files")
             yield beam.pvalue.TaggedOutput(REJECTS, Reject(
-                stage=STAGE, reason="unreadable_orc", detail=f"{path}: {type(exc).__name__}: {exc}"))
+                stage=STAGE, reason="unreadable_orc", detail=_portable(f"{path}: {type(exc).__name__}: {exc}", self._export)))
             return
         self._count(f"orc:{table}:files")
         for stripe in range(stripes):
             yield table, path, stripe
+
+
+def _portable(detail: str, export: str) -> str:
+    """A reject detail without the export's location: the same on every machine and mirror."""
+    root = export.rstrip("/")
+    return detail.replace(root + "/", "").replace(root, ".")
 
 
 class _ReadStripe(_Fn):
@@ -508,12 +514,12 @@ class _ReadStripe(_Fn):
         except KeyError as exc:
             self._count("orc:unreadable_stripes")
             yield beam.pvalue.TaggedOutput(REJECTS, Reject(
-                stage=STAGE, reason="unreadable_orc", detail=f"{path}: table {table} has no column {exc}"))
+                stage=STAGE, reason="unreadable_orc", detail=_portable(f"{path}: table {table} has no column {exc}", self._export)))
             return
         except Exception as exc:
             self._count("orc:unreadable_stripes")
             yield beam.pvalue.TaggedOutput(REJECTS, Reject(
-                stage=STAGE, reason="unreadable_orc", detail=f"{path} stripe {stripe}: {type(exc).__name__}: {exc}"))
+                stage=STAGE, reason="unreadable_orc", detail=_portable(f"{path} stripe {stripe}: {type(exc).__name__}: {exc}", self._export)))
             return
         self._count(f"orc:{table}:rows", batch.num_rows)
         for row in rows:
