@@ -50,8 +50,10 @@ def codestack_version() -> str:
 
 
 def make_source(spec: str, content_store: Optional[str] = None, repo_metadata: Optional[str] = None,
-                as_of: Optional[str] = None, origin_prefixes: Sequence[str] = ()) -> beam.PTransform:
-    """The source a ``--source`` spec names, with the options that apply to it."""
+                as_of: Optional[str] = None, origin_prefixes: Sequence[str] = (), matcher=None) -> beam.PTransform:
+    """The source a ``--source`` spec names, with the options that apply to it; ``matcher``
+    (the opt-out registry's) makes every source skip named repositories before reading
+    anything of them."""
     kind, sep, where = spec.partition(":")
     if not sep or not where:
         raise UsageError(f"--source {spec!r}: expected KIND:WHERE, e.g. git:./repos")
@@ -66,20 +68,21 @@ def make_source(spec: str, content_store: Optional[str] = None, repo_metadata: O
             raise UsageError(f"--source {spec}: {where} is not a folder")
         from pipeline.sources.git import ReadGitRepositories
 
-        return ReadGitRepositories(where)
+        return ReadGitRepositories(where, matcher=matcher)
     if kind == "swh-export":
         if not content_store:
             raise UsageError(f"--source {spec}: needs --content-store PATH_OR_URI (the blobs, e.g. s3://softwareheritage/content)")
         from pipeline.sources.swh_export import ReadSwhExport
 
         source = ReadSwhExport(where, content_store, as_of=as_of, origin_prefixes=origin_prefixes,
-                               repo_metadata=repo_metadata)
+                               repo_metadata=repo_metadata, matcher=matcher)
         source.check()
         return source
     if kind == "swh-api":
         from pipeline.sources.swh_api import ReadSwhApi
 
-        source = ReadSwhApi(where, as_of=as_of, origin_prefixes=origin_prefixes, repo_metadata=repo_metadata)
+        source = ReadSwhApi(where, as_of=as_of, origin_prefixes=origin_prefixes, repo_metadata=repo_metadata,
+                            matcher=matcher)
         source.check()
         return source
     raise UsageError(f"--source {spec}: unknown source kind {kind!r} "
@@ -228,7 +231,7 @@ def run_build(
         except ValueError as exc:
             raise UsageError(f"--previous: {exc}") from exc
     tokenizer_info, tokenizer_spec = load_tokenizer(tokenizer)
-    source = make_source(source_spec, **(source_options or {}))
+    source = make_source(source_spec, matcher=registry.matcher(), **(source_options or {}))
     output = os.path.abspath(output)
     staging = prepare_output(output)
     options, runner = make_options(list(beam_args or []), workers)
@@ -300,12 +303,17 @@ def optout_summary(manifest: dict) -> str:
     registry = manifest.get("optout_registry")
     if not registry:
         return ""
-    stage = manifest.get("stages", {}).get("optout", {})
+    stages = manifest.get("stages", {})
+    stage = stages.get("optout", {})
+    source = stages.get("source", {}).get("counters", {})
+    unread = [f"{source[key]} {what}" for key, what in (("repositories:opted_out", "repositories"),
+                                                       ("visits:opted_out", "visits")) if source.get(key)]
     repos = stage.get("counters", {}).get("repositories:excluded", 0)
     files = stage.get("dropped", {}).get("opted_out", 0)
     entries = f"{registry['entries']} {'entry' if registry['entries'] == 1 else 'entries'}"
     return (f"opt-out registry sha256 {registry['sha256'][:12]} ({entries}): "
-            f"{repos} repositories, {files} files left out")
+            f"never read: {', '.join(unread) or 'none'}; left out after the source: "
+            f"{repos} repositories, {files} files")
 
 
 def summary_table(manifest: dict) -> str:

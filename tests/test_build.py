@@ -127,6 +127,12 @@ def test_demo_command(tmp_path, capsys):
     assert main(["demo", "--output", out]) == 0
     assert capsys.readouterr().out.strip() == out
     assert main(["verify", out]) == 0
+    # the demo goes through the SWH export: the opted-out origin is skipped when visits are
+    # resolved, so nothing of it (branch, tree, blob) is read and no file of it is released
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
+    assert manifest["stages"]["source"]["counters"]["visits:opted_out"] >= 1
+    assert manifest["stages"]["optout"]["dropped"] == {}
+    assert "Opted-Out-Dev/notes" not in {r["repo_name"] for r in rows(out)}
 
 
 def test_decode_stage_in_a_test_pipeline(tmp_path):

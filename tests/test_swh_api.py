@@ -32,6 +32,7 @@ class RecordedApi(http.server.ThreadingHTTPServer):
         self.throttle_every, self.throttle_hits = throttle_every, set(throttle_hits)
         self.retry_after, self.remaining = retry_after, remaining
         self.hits, self.lock, self.seen_auth = 0, threading.Lock(), set()
+        self.paths = []
         self.reset_at = int(time.time()) + 30
 
     @property
@@ -49,6 +50,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             api.hits += 1
             hit = api.hits
             api.seen_auth.add(self.headers.get("Authorization"))
+            api.paths.append(self.path)
             remaining = None if api.remaining is None else max(0, api.remaining - hit)
         headers = {"X-RateLimit-Limit": "1200", "X-RateLimit-Reset": str(int(api.reset_at))}
         if remaining is not None:
@@ -166,3 +168,23 @@ def test_api_walk_equals_the_git_source(repos, serve, tmp_path, monkeypatch):
         ("no_full_visit", "https://github.com/test-owner/never-archived")]
     assert counters["decode"]["dropped:binary"] == 1 and server.seen_auth == {f"Bearer {TOKEN}"}
     assert source.describe()["origins"] == 3 and "test-token" not in repr(source.describe())
+
+
+class _NamesTwo:
+    """A stand-in for the opt-out registry's matcher that names test-owner/two."""
+
+    def match(self, origin_url="", repo_name="", github_id=None):
+        return "owner" if repo_name.lower() == "test-owner/two" else None
+
+
+def test_opted_out_origins_are_never_asked_for(repos, serve, tmp_path, monkeypatch):
+    server = serve(api_recording([repos["one"], repos["two"]]), remaining=10_000)
+    monkeypatch.setenv("SWH_API_URL", server.base)
+    monkeypatch.setenv("SWH_API_TOKEN", TOKEN)
+    origins = tmp_path / "origins.txt"
+    origins.write_text("https://github.com/test-owner/one\nhttps://github.com/Test-Owner/two\n")
+    source = ReadSwhApi(str(origins), matcher=_NamesTwo())
+    got, counters = source_and_decode(str(tmp_path / "api"), source, readers=source.blob_readers())
+    assert {r.repo_name for r in got["decoded"]} == {"test-owner/one"}
+    assert counters["source"]["repositories:opted_out"] == 1
+    assert not [p for p in server.paths if "two" in p.lower()]

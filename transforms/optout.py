@@ -1,5 +1,9 @@
 """Stage ``optout``: leave out what the opt-out registry names, before any content is read.
 
+The sources already skip a named repository before reading any branch, tree or
+blob of it (counted as ``codestack.source`` ``repositories:opted_out`` /
+``visits:opted_out``); this stage is the second line, for what only the records
+tell (e.g. a GitHub id from repository metadata, or a source given no matcher).
 It runs first, on the records straight out of the source (which carry the
 origin URL, ``repo_name`` and ``github_id`` but no content), before the decode
 stage fetches a single blob: an opted-out repository's files never reach

@@ -195,8 +195,12 @@ def walk_tree(repo, tree, count: Count, base: CodeFile, max_depth: int = MAX_DEP
             stack.append((oid, path + "/", depth + 1))
 
 
-def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iterator[Union[CodeFile, Reject]]:
-    """All files at the head of one repository, as records without content."""
+def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH,
+                    matcher=None) -> Iterator[Union[CodeFile, Reject]]:
+    """All files at the head of one repository, as records without content.
+
+    ``matcher``: the opt-out registry's matcher; a repository it names is left
+    out before any branch, tree or blob of it is read (``repositories:opted_out``)."""
     import pygit2
 
     try:
@@ -206,6 +210,9 @@ def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iter
         yield Reject(stage=STAGE, reason="unreadable_repository", detail=str(exc), path=path)
         return
     origin = _origin_url(repo, path)
+    if matcher is not None and matcher.match(origin_url=origin, repo_name=repo_name_of(origin)):
+        count("repositories:opted_out")
+        return
     branch, commit = head_commit(repo)
     if commit is None:
         count("repositories:empty")
@@ -231,16 +238,17 @@ def read_repository(path: str, count: Count, max_depth: int = MAX_DEPTH) -> Iter
 
 
 class _ReadRepositoryFn(beam.DoFn):
-    def __init__(self, max_depth: int, root: str = ""):
+    def __init__(self, max_depth: int, root: str = "", matcher=None):
         self._max_depth = max_depth
         self._root = root
+        self._matcher = matcher
 
     def setup(self):
         self._count = BeamCounter(STAGE)
 
     def process(self, path: str):
         try:
-            for out in read_repository(path, self._count, self._max_depth):
+            for out in read_repository(path, self._count, self._max_depth, self._matcher):
                 if isinstance(out, Reject):
                     yield beam.pvalue.TaggedOutput(REJECTS, portable_reject(out, self._root))
                 else:
@@ -263,10 +271,11 @@ def portable_reject(reject: Reject, root: str) -> Reject:
 class ReadGitRepositories(beam.PTransform):
     """``files, rejects = pipeline | ReadGitRepositories(folder)``."""
 
-    def __init__(self, folder: str, max_depth: int = MAX_DEPTH):
+    def __init__(self, folder: str, max_depth: int = MAX_DEPTH, matcher=None):
         super().__init__()
         self._folder = folder
         self._max_depth = max_depth
+        self._matcher = matcher  # opt-out: named repositories are never read
 
     def describe(self) -> dict:
         """The input, by content: the repositories' origins and SWH snapshot ids."""
@@ -278,7 +287,10 @@ class ReadGitRepositories(beam.PTransform):
         for path in discover_repositories(self._folder)[0]:
             try:
                 repo = pygit2.Repository(path)
-                snapshots.append(f"{_origin_url(repo, path)} {repository_snapshot(repo)}")
+                origin = _origin_url(repo, path)
+                if self._matcher is not None and self._matcher.match(origin_url=origin, repo_name=repo_name_of(origin)):
+                    continue
+                snapshots.append(f"{origin} {repository_snapshot(repo)}")
             except Exception:  # unreadable: the build rejects it with a reason
                 continue
         digest = hashlib.sha256("".join(s + "\n" for s in sorted(snapshots)).encode()).hexdigest()
@@ -289,7 +301,7 @@ class ReadGitRepositories(beam.PTransform):
         root = os.path.abspath(self._folder)
         problems = [portable_reject(p, root) for p in problems]
         found = pbegin | "Repositories" >> beam.Create(paths)
-        outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth, root)).with_outputs(
+        outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth, root, self._matcher)).with_outputs(
             REJECTS, main="files"
         )
         discovered = pbegin | "DiscoveryRejects" >> beam.Create(problems, reshuffle=False).with_output_types(Reject)

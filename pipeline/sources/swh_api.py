@@ -43,7 +43,7 @@ from pipeline.sources.swh_export import (
     parse_time,
 )
 from pipeline.sources.swhid import repo_name_of
-from transforms.base import REJECTS, Count
+from transforms.base import REJECTS, BeamCounter, Count
 from transforms.fetch import BlobError, open_filesystem
 from transforms.record import CodeFile, Reject
 
@@ -447,13 +447,30 @@ def read_origins(location: str, prefixes: Sequence[str] = ()) -> List[str]:
     return sorted(o for o in origins if not prefixes or o.startswith(tuple(prefixes)))
 
 
+class _SkipOptedOutFn(beam.DoFn):
+    """Origins the opt-out registry names are dropped before the first API call for them."""
+
+    def __init__(self, matcher):
+        self._matcher = matcher
+
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, origin: str):
+        if self._matcher.match(origin_url=origin, repo_name=repo_name_of(origin)):
+            self._count("repositories:opted_out")
+            return
+        yield origin
+
+
 class ReadSwhApi(beam.PTransform):
     """``files, rejects = pipeline | ReadSwhApi(origins_file)``; blobs read by :class:`ApiBlobReader`."""
 
     def __init__(self, origins_file: str, as_of: Optional[str] = None, origin_prefixes: Sequence[str] = (),
                  repo_metadata: Optional[str] = None, api_url: Optional[str] = None,
-                 max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES):
+                 max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES, matcher=None):
         super().__init__()
+        self._matcher = matcher  # opt-out: named origins are never asked for
         self._file = origins_file
         self._as_of = as_of
         self._as_of_us = as_of_micros(as_of)
@@ -495,6 +512,8 @@ class ReadSwhApi(beam.PTransform):
 
     def expand(self, pbegin):
         origins = pbegin | "Origins" >> beam.Create(self.origins())
+        if self._matcher is not None:
+            origins = origins | "SkipOptedOut" >> beam.ParDo(_SkipOptedOutFn(self._matcher))
         if self._metadata:
             meta = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
                     | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))

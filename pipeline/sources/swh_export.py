@@ -368,9 +368,11 @@ def _values(batch, name: str) -> list:
 class VisitFilter(NamedTuple):
     as_of_us: Optional[int] = None
     origin_prefixes: Tuple[str, ...] = ()
+    #: the opt-out registry's matcher: named origins are left out before anything of them is read
+    optout: Optional[object] = None
 
 
-def _full_visits(batch, names: Dict[str, str], where: VisitFilter):
+def _full_visits(batch, names: Dict[str, str], where: VisitFilter, count=None):
     """Rows of an origin_visit_status batch that can be a latest full visit, vectorized."""
     import pyarrow.compute as pc
 
@@ -393,6 +395,10 @@ def _full_visits(batch, names: Dict[str, str], where: VisitFilter):
     for origin, visit, date, snapshot in zip(origins, visits, dates, snapshots):
         if where.as_of_us is not None and (date is None or date > where.as_of_us):
             continue
+        if where.optout is not None and where.optout.match(origin_url=origin, repo_name=repo_name_of(origin)):
+            if count is not None:
+                count("visits:opted_out")
+            continue
         yield origin, visit_key(visit, date, snapshot)
 
 
@@ -403,7 +409,7 @@ def _columns(table: str, present: Sequence[str]) -> List[str]:
     return [c for c in wanted if c in present]
 
 
-def table_rows(table: str, batch, where: VisitFilter = VisitFilter()) -> Iterator[tuple]:
+def table_rows(table: str, batch, where: VisitFilter = VisitFilter(), count=None) -> Iterator[tuple]:
     """Keyed rows of one ORC batch of ``table`` (see :data:`TABLES`), raises KeyError on a missing column."""
     names = {}
     present = set(batch.schema.names)
@@ -416,7 +422,7 @@ def table_rows(table: str, batch, where: VisitFilter = VisitFilter()) -> Iterato
         else:
             raise KeyError(column)
     if table == "origin_visit_status":
-        yield from _full_visits(batch, names, where)
+        yield from _full_visits(batch, names, where, count)
         return
     columns = [_values(batch, names[c]) for c in TABLES[table]]
     if table == "snapshot_branch":
@@ -510,7 +516,7 @@ class _ReadStripe(_Fn):
         try:
             with open_orc(path, self._export) as orc:
                 batch = orc.read_stripe(stripe, columns=_columns(table, orc.schema.names))
-            rows = list(table_rows(table, batch, self._where))
+            rows = list(table_rows(table, batch, self._where, self._count))
         except KeyError as exc:
             self._count("orc:unreadable_stripes")
             yield beam.pvalue.TaggedOutput(REJECTS, Reject(
@@ -915,12 +921,12 @@ class ReadSwhExport(beam.PTransform):
 
     def __init__(self, export: str, content_store: str, as_of: Optional[str] = None,
                  origin_prefixes: Sequence[str] = (), repo_metadata: Optional[str] = None,
-                 max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES):
+                 max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES, matcher=None):
         super().__init__()
         self._export = export.rstrip("/") if "://" in export else os.path.abspath(export)
         self._content_store = content_store.rstrip("/") if "://" in content_store else os.path.abspath(content_store)
         self._as_of = as_of
-        self._where = VisitFilter(as_of_micros(as_of), tuple(sorted(set(origin_prefixes))))
+        self._where = VisitFilter(as_of_micros(as_of), tuple(sorted(set(origin_prefixes))), matcher)
         self._metadata = repo_metadata
         self._max_depth = max_depth
         self._max_entries = max_entries
