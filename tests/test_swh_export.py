@@ -423,6 +423,22 @@ def test_same_release_bytes_from_a_local_store_and_from_s3(world, tmp_path, s3_s
 
 
 @pytest.mark.slow
+def test_full_release_is_identical_from_a_local_store_and_from_s3(world, tmp_path, s3_server):
+    """Two whole builds (every stage, card, manifest), blobs from a folder vs from an S3 server."""
+    from pipeline.build import run_build
+
+    export, store = str(tmp_path / "export"), str(tmp_path / "content")
+    build_export(world["folders"].values(), export, store)
+    upload(store, s3_server, "codestack/content")
+    local, remote = str(tmp_path / "local"), str(tmp_path / "remote")
+    run_build(f"swh-export:{export}", local, "0.1.0", log=lambda m: None, source_options={"content_store": store})
+    run_build(f"swh-export:{export}", remote, "0.1.0", log=lambda m: None,
+              source_options={"content_store": "s3://codestack/content"})
+    with open(os.path.join(local, "SHA256SUMS")) as a, open(os.path.join(remote, "SHA256SUMS")) as b:
+        assert a.read() == b.read()
+
+
+@pytest.mark.slow
 def test_broken_export_and_store_are_dead_lettered_rest_intact(world, tmp_path):
     repos = tmp_path / "repos"
     x = make_repo(repos, "x", {"a.py": "a = 1\n", "b.py": "b = 2\n", "c.py": "c = 3\n", "d.py": "d = 4\n"})
