@@ -40,6 +40,8 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
                 tokenizer=None) -> None:
     """``registry``: the opt-out :class:`registry.Registry` (default: the packaged one);
     ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none)."""
+    if hasattr(source, "set_staging"):  # a source that leaves its inputs digest for the driver
+        source.set_staging(staging)
     files, source_rejects = pipeline | "Source" >> source
     if registry is None:
         from registry import load

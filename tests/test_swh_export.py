@@ -439,6 +439,28 @@ def test_full_release_is_identical_from_a_local_store_and_from_s3(world, tmp_pat
 
 
 @pytest.mark.slow
+def test_inputs_digest_is_combined_by_the_workers(world, tmp_path, monkeypatch):
+    """A build never reads origin_visit_status on the driver (a full export has hundreds of
+    millions of origins): the workers combine the order-independent digest; it equals the
+    driver-side computation on a small export."""
+    import pipeline.sources.swh_export as swh_export
+    from pipeline.build import run_build
+
+    export, store = str(tmp_path / "export"), str(tmp_path / "content")
+    build_export(world["folders"].values(), export, store)
+    expected = ReadSwhExport(export, store).describe()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the driver read origin_visit_status")
+
+    monkeypatch.setattr(swh_export, "latest_snapshots", refuse)
+    manifest = run_build(f"swh-export:{export}", str(tmp_path / "rel"), "0.1.0", log=lambda m: None,
+                         source_options={"content_store": store})
+    assert manifest["source"]["snapshots_digest"] == expected["snapshots_digest"]
+    assert manifest["source"]["origins"] == expected["origins"] > 0
+
+
+@pytest.mark.slow
 def test_broken_export_and_store_are_dead_lettered_rest_intact(world, tmp_path):
     repos = tmp_path / "repos"
     x = make_repo(repos, "x", {"a.py": "a = 1\n", "b.py": "b = 2\n", "c.py": "c = 3\n", "d.py": "d = 4\n"})

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import json
 import os
 from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -899,6 +900,27 @@ class _ReadMetadataFn(_Fn):
         yield from read_repo_metadata(location, self._count)
 
 
+#: the file in the staging folder where the pipeline leaves the inputs digest for the driver
+INPUTS_FILE = "swh-inputs.json"
+_DIGEST_MOD = 1 << 256
+
+
+def origin_term(origin: str, snapshot: str) -> int:
+    """One origin's share of the snapshots digest: sha256 of ``origin snapshot\n`` as an integer."""
+    line = f"{origin} {snapshot}\n".encode("utf-8", "surrogateescape")
+    return int.from_bytes(hashlib.sha256(line).digest(), "big")
+
+
+def snapshots_digest(terms_sum: int) -> str:
+    """The digest of every origin's chosen snapshot: the sum of the origins' terms modulo
+    2^256, hex. Order-independent, so workers can combine it without sorting origins."""
+    return f"{terms_sum % _DIGEST_MOD:064x}"
+
+
+def _sum_mod(values) -> int:
+    return sum(values) % _DIGEST_MOD
+
+
 def latest_snapshots(export: str, where: VisitFilter = VisitFilter()) -> Dict[str, Tuple[int, int, str]]:
     """``{origin: (visit, date, snapshot)}`` as the pipeline resolves it, computed here from
     ``origin_visit_status`` alone (the driver's view, for :meth:`ReadSwhExport.describe`)."""
@@ -957,13 +979,16 @@ class ReadSwhExport(beam.PTransform):
         """The input by content: the export, the options, and a digest of every origin's chosen
         snapshot (``origin snapshot`` lines, as the git source). The content store is left out:
         blobs are addressed and checked by sha1, so any mirror gives the same release."""
-        latest = latest_snapshots(self._export, self._where)
-        lines = "".join(f"{origin} {key[2]}\n" for origin, key in sorted(latest.items()))
+        computed = self._read_inputs()
+        if computed is None:  # not built by a pipeline (yet): read the visits here
+            latest = latest_snapshots(self._export, self._where)
+            computed = {"origins": len(latest),
+                        "snapshots_digest": snapshots_digest(sum(origin_term(o, k[2]) for o, k in latest.items()))}
         out = {
             "kind": "swh-export",
             "export": public_location(self._export),
-            "origins": len(latest),
-            "snapshots_digest": hashlib.sha256(lines.encode("utf-8", "surrogateescape")).hexdigest(),
+            "origins": computed["origins"],
+            "snapshots_digest": computed["snapshots_digest"],
         }
         if self._as_of:
             out["as_of"] = self._as_of
@@ -973,8 +998,45 @@ class ReadSwhExport(beam.PTransform):
             out["repo_metadata_sha256"] = check_repo_metadata(self._metadata)
         return out
 
+    def set_staging(self, staging: str) -> None:
+        """Where the pipeline leaves the inputs digest (see :meth:`describe`)."""
+        self._staging = staging
+
+    def _read_inputs(self) -> Optional[dict]:
+        staging = getattr(self, "_staging", None)
+        if not staging:
+            return None
+        from apache_beam.io.filesystems import FileSystems
+
+        path = FileSystems.join(staging, INPUTS_FILE)
+        if not FileSystems.exists(path):
+            return None
+        with FileSystems.open(path, compression_type="uncompressed") as handle:
+            return json.loads(handle.read().decode())
+
+    def _digest_inputs(self, visits) -> None:
+        """origins and snapshots digest, combined across workers, written for the driver."""
+        from pipeline.sink import write_file
+
+        staging = getattr(self, "_staging", None)
+        if not staging:
+            return
+        latest = visits | "LatestPerOrigin" >> beam.CombinePerKey(max)
+        terms = latest | "OriginTerms" >> beam.Map(lambda kv: origin_term(kv[0], kv[1][2]))
+        total = terms | "SumTerms" >> beam.CombineGlobally(_sum_mod)
+        count = latest | "CountOrigins" >> beam.combiners.Count.Globally()
+
+        def write(total_sum, origins):
+            body = {"origins": origins, "snapshots_digest": snapshots_digest(total_sum)}
+            write_file(FileSystems.join(staging, INPUTS_FILE), json.dumps(body, sort_keys=True).encode())
+
+        from apache_beam.io.filesystems import FileSystems
+
+        _ = total | "WriteInputsDigest" >> beam.Map(write, origins=beam.pvalue.AsSingleton(count))
+
     def expand(self, pbegin):
         tables = pbegin | "ReadTables" >> ReadExportTables(self._export, where=self._where)
+        self._digest_inputs(tables["origin_visit_status"])
         inputs = {name: tables[name] for name in TABLES}
         if self._metadata:
             inputs["metadata"] = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
