@@ -37,6 +37,13 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 """
 
+
+
+def mit_license(holder: str) -> str:
+    """The MIT license text with a 2023 copyright line for ``holder`` (samples and tests)."""
+    return _MIT.format(holder=holder)
+
+
 _APACHE_NOTICE = """Copyright 2023 {holder}
 
 Licensed under the Apache License, Version 2.0 (the "License");

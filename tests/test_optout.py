@@ -537,14 +537,10 @@ def built(tmp_path_factory):
     from pipeline.build import run_build
     from pipeline.config import Config
 
-    from gitrepos import make_repo
+    from gitrepos import beam_home, make_repo
 
     root = tmp_path_factory.mktemp("optout")
-    with pytest.MonkeyPatch.context() as mp:
-        for name in ("home", "tmp"):
-            (root / name).mkdir()
-        mp.setenv("HOME", str(root / "home"))
-        mp.setenv("TMPDIR", str(root / "tmp"))
+    with beam_home(root):
         repos = root / "repos"
         for name, (origin, files) in sorted({**OWNER_REPOS, **LATER_REPOS, **OTHER_REPOS}.items()):
             make_repo(repos, name, files, origin=origin)

@@ -24,6 +24,7 @@ from manifests.checksums import write_sums
 from manifests.manifest import read_manifest, schema_problems, write_manifest
 from manifests.verify import verify_release
 from pipeline.cli import main
+from pipeline.samples import mit_license
 from releases import record, write_release
 
 DATE = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
@@ -299,16 +300,12 @@ def test_query_filters_and_formats(two_releases, capsys):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """samples -> v0.1.0; one repository added -> v0.2.0 --previous v0.1.0; both with a tokenizer."""
-    from gitrepos import make_repo
+    from gitrepos import beam_home, make_repo
     from pipeline.samples import build_samples
     from test_tokens import train_sentencepiece
 
     root = tmp_path_factory.mktemp("e2e")
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("home", "tmp"):
-            (root / name).mkdir()
-        patch.setenv("HOME", str(root / "home"))
-        patch.setenv("TMPDIR", str(root / "tmp"))
+    with beam_home(root):
         repos = root / "repos"
         build_samples(str(repos))
         tokenizer = root / "tokenizer.model"
@@ -317,7 +314,7 @@ def built(tmp_path_factory):
         common = ["--source", f"git:{repos}", "--tokenizer", str(tokenizer)]
         assert main(["build", *common, "--output", v1, "--release-version", "0.1.0"]) == 0
         make_repo(repos, "added-later", {
-            "LICENSE": _MIT,
+            "LICENSE": mit_license("Late Owner"),
             "src/stats.py": "def mean(values):\n    values = list(values)\n    return sum(values) / len(values)\n\n\n"
                             "def spread(values):\n    values = sorted(values)\n    return values[-1] - values[0]\n",
             "src/units.py": "KILO = 1000\nMEGA = KILO * KILO\n\n\ndef to_mega(n):\n    return n / MEGA\n",
@@ -326,28 +323,6 @@ def built(tmp_path_factory):
     return v1, v2
 
 
-_MIT = """MIT License
-
-Copyright (c) 2023 Late Owner
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
 
 
 def python_or_first(manifest):
