@@ -421,7 +421,36 @@ def test_scan_cache_by_blob_id_and_lru(engine):
     runtime = DictCounter()
     lic.license_file_evidence(rec("COPYING", GPL3), fresh, DictCounter(), runtime)  # evicts MIT
     lic.license_file_evidence(records[0], fresh, DictCounter(), runtime)
-    assert dict(runtime) == {"scan:cache_miss": 2}
+    assert dict(runtime) == {"scan:cache_miss": 2, "scan:exact_only": 2}  # both are whole license texts
+
+
+def test_exact_coverage_skips_approximate_only_for_covered_texts(engine):
+    index = engine.scanner._index
+    exact_first = lic.Scanner(index, cache_entries=0)
+    always = lic.Scanner(index, cache_entries=0, exact_coverage=2.0)  # > 1: approximate every time
+    mit = "Copyright (c) 2024 Jane Doe\n\n" + MIT
+    covered = exact_first.detect(mit, approximate=True)
+    assert covered.exact_only and covered.expressions == always.detect(mit, approximate=True).expressions
+    # a BSD-3-Clause text reworded so that ScanCode's exact rules cover little of it: the
+    # approximate pass still runs and finds the license
+    reworded = (
+        "Copyright (c) 2019, Someone\nAll rights reserved.\n\n"
+        "Redistribution and use in source and binary forms, with or without modification, are permitted "
+        "provided that the following conditions are satisfied:\n"
+        "* Redistributions of source code must keep the above copyright notice, this list of conditions "
+        "and the following disclaimer.\n"
+        "* Redistributions in binary form must reproduce the above copyright notice, this list of conditions "
+        "and the following disclaimer in the documentation and/or other materials provided with the "
+        "distribution.\n"
+        "* Neither the name of the author nor the names of its contributors may be used to endorse or promote "
+        "products derived from this software without specific prior written permission.\n\n"
+        "THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS \"AS IS\" AND ANY EXPRESS OR "
+        "IMPLIED WARRANTIES ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER BE LIABLE FOR ANY DAMAGES.\n"
+    )
+    partial = exact_first.detect(reworded, approximate=True)
+    assert not partial.exact_only
+    assert partial.expressions == always.detect(reworded, approximate=True).expressions
+    assert "BSD-3-Clause" in " ".join(partial.expressions)
 
 
 # --------------------------------------------------------------------------- Beam
@@ -462,7 +491,9 @@ def test_beam_stage_matches_the_in_memory_stage(engine):
             runtime[item.key.metric.name] = runtime.get(item.key.metric.name, 0) + item.committed
     assert counters == dict(memory_count)
     assert counters["kept"] == len(expected_kept) == 8
-    assert sum(runtime.values()) == counters["scans:license_file"] + counters["scans:header"]
+    assert runtime["scan:cache_hit"] + runtime["scan:cache_miss"] == (
+        counters["scans:license_file"] + counters["scans:header_block"])
+    assert runtime.get("scan:exact_only", 0) <= runtime["scan:cache_miss"]
 
 
 # --------------------------------------------------------------------------- CLI
@@ -555,3 +586,21 @@ def test_build_flag_include_no_license_reaches_the_config(tmp_path, monkeypatch)
     with pytest.raises(SystemExit):
         main(["build", "--source", f"git:{tmp_path}", "--output", str(tmp_path / "out"), "--release-version", "0.1.0"])
     assert seen["config"] is None  # run_build loads the defaults: include_no_license false
+
+
+def test_header_blocks_are_scanned_and_cached_one_by_one(engine):
+    notice = "# Licensed under the MIT License.\n# See the LICENSE file for details.\n"
+    first = notice + '\n"""Parse the input.\n\nThe licensing of inputs is not checked here.\n"""\nimport os\n'
+    second = notice + '"""Write the output."""\nimport sys\n'
+    assert lic.header_blocks(first) == ["# Licensed under the MIT License.\n# See the LICENSE file for details.",
+                                        '"""Parse the input.\n\nThe licensing of inputs is not checked here.\n"""']
+    assert lic.header_block(first) == "\n".join(lic.header_blocks(first)[:1]) + '\n\n' + lic.header_blocks(first)[1]
+    assert lic.header_blocks("/* a */\n/* b */\n// c\n// d\n\n// e\nint x;\n") == ["/* a */", "/* b */",
+                                                                                   "// c\n// d\n// e"]
+    fresh = lic.Engine(engine.config, engine.spdx, lic.Scanner(engine.scanner._index, cache_entries=16))
+    count = DictCounter()
+    found = [lic.header_evidence(rec(name, text), fresh, count) for name, text in (("a.py", first), ("b.py", second))]
+    assert [e.expression for e in found] == ["MIT", "MIT"]
+    # the notice block is scanned once, the docstring that mentions licensing once; the second docstring never
+    assert count["scans:header"] == 2 and count["scans:header_block"] == 3
+    assert (fresh.scanner.misses, fresh.scanner.hits) == (2, 1)
