@@ -7,6 +7,8 @@ import apache_beam as beam
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config import config_from_dict
 from pipeline.errors import UsageError
@@ -199,3 +201,27 @@ def test_filters_stage_in_a_test_pipeline():
                          | Stage(filters.STAGE, lambda: filters.make_core(FiltersConfig())))
         assert_that(kept | beam.Map(lambda r: r.path), equal_to(["keep.py"]), label="kept")
         assert_that(rejects, equal_to([]), label="rejects")
+
+
+def _reference_spans(text):
+    """encoded_spans as the three expressions alone compute it (the fast path must agree)."""
+    spans = sorted(m.span() for pattern in filters.ENCODED_DATA for m in pattern.finditer(text))
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+_ENCODED_ALPHABET = "aZ09+/=\n \t,.x\\u\u00e9\u4e2d\U0001f600\udcff-_"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["A" * 70, "QUJD" * 20, "0x1f, " * 9, "\\x0a" * 9, "\\u00e9" * 9, "de ad " * 5,
+                                 "ab\ncd" * 20, "\u00e9" * 3]), max_size=6),
+                st.text(alphabet=_ENCODED_ALPHABET, max_size=400))
+def test_encoded_spans_fast_path_matches_the_expressions(pieces, noise):
+    text = noise.join(pieces) + noise
+    assert encoded_spans(text) == _reference_spans(text)
