@@ -168,6 +168,9 @@ def test_lsh_parameters_from_datasketch():
     from datasketch.lsh import _optimal_param
 
     assert lsh_params(NearDedupConfig()) == (32, 8) == _optimal_param(0.7, 256, 0.1, 0.9)
+    from transforms.dedup.minhash import _KNOWN_OPTIMA
+
+    assert all(_optimal_param(*key) == value for key, value in _KNOWN_OPTIMA.items())
     assert lsh_params(NearDedupConfig(false_positive_weight=0.5, false_negative_weight=0.5)) == (25, 10)
     assert lsh_params(NearDedupConfig(bands=16, rows=4)) == (16, 4)
     sig = MinHasher().signature(" ".join(f"t{i}" for i in range(50)))

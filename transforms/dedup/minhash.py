@@ -105,11 +105,20 @@ class NearDedupConfig:
             raise ValueError(f"bands * rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}")
 
 
+#: datasketch's optimum for the default settings, so that building a graph does not import
+#: scipy and integrate ~1,000 times (a second of fixed cost); tests check it against datasketch
+_KNOWN_OPTIMA = {(0.7, 256, 0.1, 0.9): (32, 8)}
+
+
 def lsh_params(config: NearDedupConfig) -> Tuple[int, int]:
     """``(bands, rows)``: the configured ones, else datasketch's optimum for the threshold,
     ``num_perm`` and the two weights (0.7, 256, 0.1, 0.9 -> 32 x 8; 0.5 / 0.5 would give 25 x 10)."""
     if config.bands and config.rows:
         return config.bands, config.rows
+    known = _KNOWN_OPTIMA.get((config.threshold, config.num_perm, config.false_positive_weight,
+                               config.false_negative_weight))
+    if known:
+        return known
     from datasketch.lsh import _optimal_param
 
     bands, rows = _optimal_param(
