@@ -604,3 +604,25 @@ def test_header_blocks_are_scanned_and_cached_one_by_one(engine):
     # the notice block is scanned once, the docstring that mentions licensing once; the second docstring never
     assert count["scans:header"] == 2 and count["scans:header_block"] == 3
     assert (fresh.scanner.misses, fresh.scanner.hits) == (2, 1)
+
+
+def test_candidate_filter_gives_scancode_s_own_candidates(engine):
+    from licensedcode import match_set
+    from licensedcode.query import build_query
+
+    index = engine.scanner._index
+    original = match_set.compute_candidates.scancode_original
+    assert match_set.compute_candidates is not original  # installed by make_engine
+    texts = [MIT.replace("Permission is hereby granted", "Permission is granted"), GPL3[:6000],
+             canonical("bsd-new").replace("Redistributions", "Copies"), canonical("apache-2.0")[:5000],
+             "This program is free software; you may use it under the terms of the licence below.\n" + MIT[200:]]
+    compared = 0
+    for text in texts:
+        query = build_query(query_string=text, idx=index)
+        for run in [query.whole_query_run()] + list(query.query_runs):
+            for top, high in ((70, False), (10, True)):
+                expected = original(run, index, index.approx_matchable_rids, top=top, high_resemblance=high)
+                assert match_set.compute_candidates(run, index, index.approx_matchable_rids, top=top,
+                                                    high_resemblance=high) == expected
+                compared += bool(expected)
+    assert compared >= 5
