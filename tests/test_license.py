@@ -626,3 +626,10 @@ def test_candidate_filter_gives_scancode_s_own_candidates(engine):
                                                     high_resemblance=high) == expected
                 compared += bool(expected)
     assert compared >= 5
+    high = match_set.high_tids_set_subset
+    assert high is not high.scancode_original
+    from intbitset import intbitset
+
+    for tids in (intbitset(), intbitset([0, 5, index.len_legalese - 1, index.len_legalese, 20000]),
+                 intbitset(range(0, 30000, 7))):
+        assert high(tids, index.len_legalese) == high.scancode_original(tids, index.len_legalese)

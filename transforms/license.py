@@ -649,6 +649,22 @@ def install_candidate_filter(index) -> None:
     compute_candidates.scancode_original = original
     match_set.compute_candidates = compute_candidates
 
+    # the legalese part of a rule/query intersection: ScanCode builds it element by element
+    # in Python for every rule; an intersection with the legalese range is the same set
+    original_high = getattr(match_set.high_tids_set_subset, "scancode_original", match_set.high_tids_set_subset)
+    legalese = {}
+
+    def high_tids_set_subset(tids_set, len_legalese):
+        high = legalese.get(len_legalese)
+        if high is None:
+            from intbitset import intbitset
+
+            high = legalese[len_legalese] = intbitset(range(len_legalese))
+        return tids_set & high
+
+    high_tids_set_subset.scancode_original = original_high
+    match_set.high_tids_set_subset = high_tids_set_subset
+
 
 class Engine:
     """What ``Extract`` needs on a worker: SPDX logic, ScanCode with its cache, the config."""
