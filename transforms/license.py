@@ -575,10 +575,11 @@ class CandidateFilter:
     ScanCode's ``match_set.compute_candidates`` compares a query's token set with each of
     its ~37,000 rules in turn, in Python (0.2 s to seconds per license file, most of the
     license stage's time). Its first step drops every rule whose intersection with the
-    query has fewer tokens than the rule's ``min_matched_length_unique`` or fewer
-    legalese tokens than its ``min_high_matched_length_unique``; those two counts are
-    computed here for all rules at once with numpy, and only the rules that pass go to
-    ScanCode as ``matchable_rids``.
+    query has fewer tokens than the rule's ``min_matched_length_unique``, fewer
+    legalese tokens than its ``min_high_matched_length_unique``, or a containment (the
+    share of the rule's tokens in the query) under its minimum; those are computed here
+    for all rules at once with numpy, and only the rules that pass go to ScanCode as
+    ``matchable_rids``.
     """
 
     def __init__(self, index):
@@ -600,6 +601,9 @@ class CandidateFilter:
         self._min_high = np.maximum(1, np.fromiter(
             (r.get_min_high_matched_length(True) if r is not None else 0 for r in rules), np.int64, len(rules)))
         self._known = lengths > 0
+        self._lengths = np.maximum(lengths, 1)
+        self._min_containment = np.fromiter(
+            ((r._minimum_containment or 0.0) if r is not None else 0.0 for r in rules), np.float64, len(rules))
 
     def passing(self, token_ids, matchable_rids):
         """The rids of ``matchable_rids`` that can pass ScanCode's first step for a query
@@ -614,6 +618,9 @@ class CandidateFilter:
         matched = _segment_sums(hits, self._starts, self._ends)
         high = _segment_sums(hits & self._high, self._starts, self._ends)
         ok = self._known & (matched >= self._min_matched) & (high >= self._min_high)
+        # ScanCode: ``if minimum_containment and containment < minimum_containment`` (the same
+        # IEEE division and comparison in numpy as in Python)
+        ok &= ~((self._min_containment > 0) & (matched / self._lengths < self._min_containment))
         allowed = np.zeros(len(ok), dtype=bool)
         allowed[np.fromiter(matchable_rids, np.int64)] = True
         return intbitset(np.flatnonzero(ok & allowed).tolist())
