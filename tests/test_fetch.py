@@ -2,6 +2,8 @@ import codecs
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.base import DictCounter, Drop
 from transforms.fetch import (
@@ -147,3 +149,12 @@ def test_damaged_utf8_keeps_its_valid_characters():
 ])
 def test_latin_code_page_made_for_the_language_is_preferred(codec, text, label):
     assert decode_bytes(text.encode(codec)) == (text, label)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200)
+       | st.text(alphabet="aZ9_ é½²٣中１\u0300\udcff\n", max_size=200))
+def test_letter_counts_agree_with_unicode_regexes(text):
+    from transforms.fetch import _NOT_ALNUM, _NOT_ALPHA, _letter_counts
+
+    assert _letter_counts(text) == (len(_NOT_ALNUM.sub("", text)), len(_NOT_ALPHA.sub("", text)))

@@ -167,20 +167,31 @@ _ASCII_NOT_ALNUM = bytes(b for b in range(256) if b not in _ASCII_ALPHA + _ASCII
 _ASCII_NOT_ALPHA = bytes(b for b in range(256) if b not in _ASCII_ALPHA)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _letter_counts(text: str) -> Tuple[int, int]:
-    """``(alphanumeric, alphabetic)`` characters; ASCII text takes a C-speed path
-    (``bytes.translate``), other text the Unicode-aware regexes (same result on ASCII)."""
+    """``(alphanumeric, alphabetic)`` characters, as the Unicode regexes ``[\\W_]`` and
+    ``[\\W\\d_]`` count them (``_NOT_ALNUM`` / ``_NOT_ALPHA``): ASCII characters at C speed
+    (``bytes.translate`` over the UTF-8 bytes, which drops every non-ASCII byte), the
+    others by ``str.isalnum`` / ``str.isdecimal`` (what those classes test); 4x faster
+    than the regexes on the non-ASCII files of bench/e2e's corpus, same counts."""
     if text.isascii():
         raw = text.encode("ascii")
         return len(raw.translate(None, _ASCII_NOT_ALNUM)), len(raw.translate(None, _ASCII_NOT_ALPHA))
-    return len(_NOT_ALNUM.sub("", text)), len(_NOT_ALPHA.sub("", text))
+    raw = text.encode("utf-8", "surrogatepass")
+    others = "".join(_NON_ASCII.findall(text))
+    alnum = sum(map(str.isalnum, others))
+    decimal = sum(map(str.isdecimal, others))  # decimal digits are alphanumeric, not alphabetic
+    return (len(raw.translate(None, _ASCII_NOT_ALNUM)) + alnum,
+            len(raw.translate(None, _ASCII_NOT_ALPHA)) + alnum - decimal)
 
 
 def text_stats(text: str) -> Dict[str, Union[int, float]]:
     """Line and character statistics of a decoded file (The Stack's definitions)."""
     lines = text.splitlines()
     n = len(text)
-    lengths = [len(line) for line in lines]
+    lengths = list(map(len, lines))
     alnum, alpha = _letter_counts(text) if n else (0, 0)
     return {
         "num_lines": len(lines),
