@@ -605,25 +605,48 @@ class CandidateFilter:
         self._min_containment = np.fromiter(
             ((r._minimum_containment or 0.0) if r is not None else 0.0 for r in rules), np.float64, len(rules))
 
-    def passing(self, token_ids, matchable_rids):
+    def passing(self, token_ids, matchable_rids, keep: int = 0, resemblant: float = 0.8):
         """The rids of ``matchable_rids`` that can pass ScanCode's first step for a query
-        run with these token ids (``-1``: a position that cannot match)."""
+        run with these token ids (``-1``: a position that cannot match).
+
+        ``keep``: ScanCode's first step keeps only its best ``keep`` rules (``top * 10``),
+        ranked first by ``round(resemblance, 1) >= resemblant`` and then by
+        ``round(containment, 1)``. Rules that ``keep`` others certainly outrank on those
+        two (bounds taken on both sides of each rounding) are left out too; the rest is a
+        superset of ScanCode's best ``keep``, which its own ranking then picks."""
         import numpy as np
         from intbitset import intbitset
 
+        ids = np.fromiter((t for t in token_ids if t >= 0), np.int64)
+        distinct = len(np.unique(ids))
         query = np.zeros(self._vocabulary + 1, dtype=bool)
-        ids = np.fromiter((t for t in token_ids if 0 <= t < self._vocabulary), np.int64)
-        query[ids] = True
+        query[ids[ids < self._vocabulary]] = True
         hits = query[self._tokens]
         matched = _segment_sums(hits, self._starts, self._ends)
         high = _segment_sums(hits & self._high, self._starts, self._ends)
         ok = self._known & (matched >= self._min_matched) & (high >= self._min_high)
+        containment = matched / self._lengths
         # ScanCode: ``if minimum_containment and containment < minimum_containment`` (the same
         # IEEE division and comparison in numpy as in Python)
-        ok &= ~((self._min_containment > 0) & (matched / self._lengths < self._min_containment))
+        ok &= ~((self._min_containment > 0) & (containment < self._min_containment))
         allowed = np.zeros(len(ok), dtype=bool)
         allowed[np.fromiter(matchable_rids, np.int64)] = True
-        return intbitset(np.flatnonzero(ok & allowed).tolist())
+        rids = np.flatnonzero(ok & allowed)
+        if keep and len(rids) > keep:
+            m = matched[rids]
+            resemblance = m / (distinct + self._lengths[rids] - m)
+            epsilon = 1e-9
+
+            def rank(floor: bool):
+                scaled = (np.floor if floor else np.ceil)(resemblance * 10 + (-epsilon if floor else epsilon))
+                first = scaled / 10 >= resemblant - epsilon if not floor else scaled / 10 >= resemblant + epsilon
+                second = (np.floor if floor else np.ceil)(containment[rids] * 10 + (-epsilon if floor else epsilon))
+                return first * 100.0 + second
+
+            low, high_rank = rank(True), rank(False)
+            threshold = np.partition(low, len(low) - keep)[len(low) - keep]
+            rids = rids[high_rank >= threshold]
+        return intbitset(rids.tolist())
 
 
 def _segment_sums(values, starts, ends):
@@ -650,7 +673,12 @@ def install_candidate_filter(index) -> None:
         candidate_filter = _CANDIDATE_FILTERS.get(id(idx))
         if candidate_filter is None or kwargs.get("_use_bigrams") or len(args) >= 4:
             return original(query_run, idx, matchable_rids, *args, **kwargs)
-        passing = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids)
+        top = kwargs.get("top", args[0] if args else 50)
+        high_resemblance = kwargs.get("high_resemblance", args[1] if len(args) > 1 else False)
+        resemblant = kwargs.get("high_resemblance_threshold", args[2] if len(args) > 2 else 0.8)
+        # with high_resemblance, candidates are filtered after ranking: no pruning by rank
+        keep = 0 if high_resemblance else top * 10
+        passing = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids, keep, resemblant)
         return original(query_run, idx, passing, *args, **kwargs)
 
     compute_candidates.scancode_original = original
