@@ -605,8 +605,8 @@ class CandidateFilter:
         self._min_containment = np.fromiter(
             ((r._minimum_containment or 0.0) if r is not None else 0.0 for r in rules), np.float64, len(rules))
 
-    def passing(self, token_ids, matchable_rids, keep: int = 0, resemblant: float = 0.8):
-        """The rids of ``matchable_rids`` that can pass ScanCode's first step for a query
+    def passing(self, token_ids, matchable_rids, keep: int = 0, resemblant: float = 0.8) -> List[int]:
+        """The rids (ascending) of ``matchable_rids`` that can pass ScanCode's first step for a query
         run with these token ids (``-1``: a position that cannot match).
 
         ``keep``: ScanCode's first step keeps only its best ``keep`` rules (``top * 10``),
@@ -615,7 +615,6 @@ class CandidateFilter:
         two (bounds taken on both sides of each rounding) are left out too; the rest is a
         superset of ScanCode's best ``keep``, which its own ranking then picks."""
         import numpy as np
-        from intbitset import intbitset
 
         ids = np.fromiter((t for t in token_ids if t >= 0), np.int64)
         distinct = len(np.unique(ids))
@@ -646,7 +645,7 @@ class CandidateFilter:
             low, high_rank = rank(True), rank(False)
             threshold = np.partition(low, len(low) - keep)[len(low) - keep]
             rids = rids[high_rank >= threshold]
-        return intbitset(rids.tolist())
+        return rids.tolist()
 
 
 def _segment_sums(values, starts, ends):
@@ -654,6 +653,18 @@ def _segment_sums(values, starts, ends):
 
     total = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
     return total[ends] - total[starts]
+
+
+class _RuleSubset:
+    """What ``match_set.compute_candidates`` reads of an index, for some of its rules."""
+
+    __slots__ = ("rules_by_rid", "sets_by_rid", "msets_by_rid", "len_legalese")
+
+    def __init__(self, index, rids: List[int]):
+        self.rules_by_rid = [index.rules_by_rid[rid] for rid in rids]
+        self.sets_by_rid = [index.sets_by_rid[rid] for rid in rids]
+        self.msets_by_rid = [index.msets_by_rid[rid] for rid in rids]
+        self.len_legalese = index.len_legalese
 
 
 _CANDIDATE_FILTERS: Dict[int, CandidateFilter] = {}
@@ -678,8 +689,13 @@ def install_candidate_filter(index) -> None:
         resemblant = kwargs.get("high_resemblance_threshold", args[2] if len(args) > 2 else 0.8)
         # with high_resemblance, candidates are filtered after ranking: no pruning by rank
         keep = 0 if high_resemblance else top * 10
-        passing = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids, keep, resemblant)
-        return original(query_run, idx, passing, *args, **kwargs)
+        rids = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids, keep, resemblant)
+        # ScanCode's loop visits every rule of the index to test ``rid in matchable_rids``;
+        # it is handed a view of the passing rules only, renumbered in the same order (its
+        # ranking breaks ties by rid, which the renumbering keeps), and the rids are mapped back
+        subset = _RuleSubset(idx, rids)
+        found = original(query_run, subset, range(len(rids)), *args, **kwargs)
+        return [(scores, rids[local], rule, intersection) for scores, local, rule, intersection in found]
 
     compute_candidates.scancode_original = original
     match_set.compute_candidates = compute_candidates
