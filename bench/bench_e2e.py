@@ -126,6 +126,15 @@ def main(argv=None) -> int:
     print(f"\n{args.scale}x/1x: input {size_ratio:.2f}x, wall {big['wall_seconds'] / one['wall_seconds']:.2f}x, "
           f"cpu {big['cpu_seconds'] / one['cpu_seconds']:.2f}x (goal <= {args.scale * 1.1:.1f}x), "
           f"peak RSS {big['peak_rss_mb'] / one['peak_rss_mb']:.2f}x (goal: flat)")
+    # what each extra megabyte costs, and what a run costs before its first byte (imports,
+    # ScanCode's index, Beam's graph and runner stages, the card's plots): the second is
+    # paid once per worker process, so on a large input the first is the throughput
+    extra_mb = (big["input"]["bytes"] - one["input"]["bytes"]) / 1e6
+    extra_cpu = big["cpu_seconds"] - one["cpu_seconds"]
+    if extra_mb > 0 and extra_cpu > 0:
+        fixed = one["cpu_seconds"] - one["input"]["bytes"] / 1e6 * extra_cpu / extra_mb
+        print(f"marginal: {extra_mb / extra_cpu:.2f} MB/s per core ({extra_mb:.1f} MB more for {extra_cpu:.1f} cpu s more); "
+              f"fixed cost per run ~{fixed:.1f} cpu s")
     return 0
 
 
