@@ -588,13 +588,19 @@ class CandidateFilter:
         sets = index.sets_by_rid
         rules = index.rules_by_rid
         lengths = np.fromiter((len(s) if s is not None else 0 for s in sets), np.int64, len(sets))
-        self._ends = np.cumsum(lengths)
-        self._starts = self._ends - lengths
         tokens = np.fromiter(itertools.chain.from_iterable(s for s in sets if s is not None), np.int64,
                              int(lengths.sum()))
-        self._tokens = tokens
-        self._high = tokens < index.len_legalese
+        # postings: for each token id, the rules whose token set holds it (rids in order)
+        order = np.argsort(tokens, kind="stable")
+        self._postings = np.repeat(np.arange(len(sets), dtype=np.int64), lengths)[order]
+        by_token = tokens[order]
         self._vocabulary = int(tokens.max()) + 1 if len(tokens) else 0
+        every = np.arange(self._vocabulary)
+        self._first = np.searchsorted(by_token, every, side="left")
+        self._count = np.searchsorted(by_token, every, side="right") - self._first
+        self._len_legalese = index.len_legalese
+        self._rules = len(sets)
+        self._allowed = (None, None)
         # a rule passes only with at least one token and one legalese token in common
         self._min_matched = np.maximum(1, np.fromiter(
             (r.get_min_matched_length(True) if r is not None else 0 for r in rules), np.int64, len(rules)))
@@ -616,21 +622,18 @@ class CandidateFilter:
         superset of ScanCode's best ``keep``, which its own ranking then picks."""
         import numpy as np
 
-        ids = np.fromiter((t for t in token_ids if t >= 0), np.int64)
-        distinct = len(np.unique(ids))
-        query = np.zeros(self._vocabulary + 1, dtype=bool)
-        query[ids[ids < self._vocabulary]] = True
-        hits = query[self._tokens]
-        matched = _segment_sums(hits, self._starts, self._ends)
-        high = _segment_sums(hits & self._high, self._starts, self._ends)
+        ids = np.unique(np.fromiter((t for t in token_ids if t >= 0), np.int64))
+        distinct = len(ids)
+        ids = ids[ids < self._vocabulary]
+        # each distinct query token adds one to the intersection of every rule holding it
+        matched = self._intersections(ids)
+        high = self._intersections(ids[ids < self._len_legalese])
         ok = self._known & (matched >= self._min_matched) & (high >= self._min_high)
         containment = matched / self._lengths
         # ScanCode: ``if minimum_containment and containment < minimum_containment`` (the same
         # IEEE division and comparison in numpy as in Python)
         ok &= ~((self._min_containment > 0) & (containment < self._min_containment))
-        allowed = np.zeros(len(ok), dtype=bool)
-        allowed[np.fromiter(matchable_rids, np.int64)] = True
-        rids = np.flatnonzero(ok & allowed)
+        rids = np.flatnonzero(ok & self._allowed_mask(matchable_rids))
         if keep and len(rids) > keep:
             m = matched[rids]
             resemblance = m / (distinct + self._lengths[rids] - m)
@@ -647,12 +650,28 @@ class CandidateFilter:
             rids = rids[high_rank >= threshold]
         return rids.tolist()
 
+    def _intersections(self, ids):
+        """Per rule, how many of the token ``ids`` (distinct) its set holds."""
+        import numpy as np
 
-def _segment_sums(values, starts, ends):
-    import numpy as np
+        first, count = self._first[ids], self._count[ids]
+        total = int(count.sum())
+        if not total:
+            return np.zeros(self._rules, dtype=np.int64)
+        # positions first[i] .. first[i] + count[i] - 1 of every id, as one array
+        offsets = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)
+        return np.bincount(self._postings[offsets], minlength=self._rules)
 
-    total = np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
-    return total[ends] - total[starts]
+    def _allowed_mask(self, matchable_rids):
+        """``matchable_rids`` as a mask (ScanCode passes the same set every time: kept)."""
+        import numpy as np
+
+        key, mask = self._allowed
+        if key is not matchable_rids or len(mask) != self._rules or int(mask.sum()) != len(matchable_rids):
+            mask = np.zeros(self._rules, dtype=bool)
+            mask[np.fromiter(matchable_rids, np.int64)] = True
+            self._allowed = (matchable_rids, mask)
+        return mask
 
 
 class _RuleSubset:
