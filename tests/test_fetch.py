@@ -158,3 +158,26 @@ def test_letter_counts_agree_with_unicode_regexes(text):
     from transforms.fetch import _NOT_ALNUM, _NOT_ALPHA, _letter_counts
 
     assert _letter_counts(text) == (len(_NOT_ALNUM.sub("", text)), len(_NOT_ALPHA.sub("", text)))
+
+
+def test_git_blob_reader_reads_blobs_and_rejects_what_is_not_one(tmp_path):
+    import pygit2
+
+    from tests.gitrepos import git, make_repo
+    from transforms.fetch import BlobError, GitBlobReader
+
+    folder = make_repo(tmp_path, "r", {"a.py": "print(1)\n", "sub/b.txt": b"\xff\xfe bytes"})
+    blob = git(folder, "rev-parse", "HEAD:sub/b.txt")
+    tree = git(folder, "rev-parse", "HEAD:sub")
+    read = GitBlobReader()
+
+    def rec(content_id):
+        return CodeFile(blob_id="", content_id=content_id, directory_id="", path="p", repo_name="r",
+                        snapshot_id="", revision_id="", branch_name="", locator=f"git:{folder}")
+
+    assert read(rec(blob)) == b"\xff\xfe bytes"
+    assert pygit2.Repository(folder)[blob].read_raw() == read(rec(blob))
+    for missing in ("0" * 40, tree, "not-hex"):
+        with pytest.raises(BlobError) as caught:
+            read(rec(missing))
+        assert caught.value.reason == "missing_blob"
