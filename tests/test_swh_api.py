@@ -188,3 +188,25 @@ def test_opted_out_origins_are_never_asked_for(repos, serve, tmp_path, monkeypat
     assert {r.repo_name for r in got["decoded"]} == {"test-owner/one"}
     assert counters["source"]["repositories:opted_out"] == 1
     assert not [p for p in server.paths if "two" in p.lower()]
+
+
+def test_renamed_repository_is_opted_out_by_github_id_before_any_request(repos, serve, tmp_path, monkeypatch):
+    """The registry names the repository by its old name and its GitHub id; the metadata
+    gives that id to its new name: no request is made for it."""
+    from registry import Matcher, make_entry
+
+    server = serve(api_recording([repos["one"], repos["two"]]), remaining=10_000)
+    monkeypatch.setenv("SWH_API_URL", server.base)
+    monkeypatch.setenv("SWH_API_TOKEN", TOKEN)
+    origins = tmp_path / "origins.txt"
+    origins.write_text("https://github.com/test-owner/one\nhttps://github.com/test-owner/two\n")
+    metadata = tmp_path / "metadata.csv"
+    metadata.write_text("repo_name,repo_id,owner_id\ntest-owner/two,555,17\ntest-owner/one,556,17\n")
+    matcher = Matcher([make_entry("repository", "test-owner/old-two", "https://github.com/codestack-demo/codestack/issues/6",
+                                  "2024-06-03", github_id=555)])
+    source = ReadSwhApi(str(origins), repo_metadata=str(metadata), matcher=matcher)
+    got, counters = source_and_decode(str(tmp_path / "api"), source, readers=source.blob_readers())
+    assert {(r.repo_name, r.github_id, r.owner_github_id) for r in got["files"]} == {("test-owner/one", 556, 17)}
+    assert {r.repo_name for r in got["decoded"]} == {"test-owner/one"} and got["source_rejects"] == []
+    assert counters["source"]["repositories:opted_out"] == 1 and counters["source"]["origins:visited"] == 1
+    assert server.paths and not [p for p in server.paths if "two" in p.lower()]

@@ -26,6 +26,8 @@ from pipeline.sources.swh_export import (
     choose_branch,
     latest_snapshots,
     listing,
+    meta_order,
+    metadata_from_row,
     preference_key,
     read_repo_metadata,
     table_rows,
@@ -233,6 +235,23 @@ def test_metadata_csv_and_parquet(tmp_path):
     assert dict(read_repo_metadata(str(tmp_path / "m.parquet"))) == from_csv
 
 
+@pytest.mark.parametrize("column", ["owner_id", "owner_github_id", "repo_owner_id", "Owner_GitHub_Id", "REPO_OWNER_ID"])
+def test_metadata_owner_id_column_aliases(tmp_path, column):
+    csv = tmp_path / "m.csv"
+    csv.write_text(f"Repo_Name,repo_id,{column}\nnew-name/project,9001,4242\nother/x,9002,\n")
+    assert dict(read_repo_metadata(str(csv))) == {"new-name/project": RepoMeta(github_id=9001, owner_id=4242),
+                                                  "other/x": RepoMeta(github_id=9002)}
+    # appended last: positional RepoMeta(...) of the other fields keeps its meaning
+    assert RepoMeta._fields[-1] == "owner_id" and RepoMeta(1, 2, 3).owner_id is None
+    assert metadata_from_row({"repo_name": "a/b", "owner_id": "77.0"}) == ("a/b", RepoMeta(owner_id=77))
+
+
+def test_duplicate_metadata_rows_choose_one_even_with_missing_values():
+    rows = [RepoMeta(github_id=5, license="mit", owner_id=None), RepoMeta(github_id=5, license=None, owner_id=3),
+            RepoMeta(github_id=5, license="mit", owner_id=3), RepoMeta(github_id=None, owner_id=1)]
+    assert sorted(rows, key=meta_order) == [rows[2], rows[0], rows[1], rows[3]]
+
+
 # --- the content store reader ----------------------------------------------------------
 
 def record(blob_id, locator="store:/nowhere", length=5):
@@ -365,6 +384,44 @@ def test_files_reaching_decode_equal_ls_tree_and_the_git_source(world, tmp_path)
     assert source_counts["kept"] == len(got["files"]) and counters["decode"]["dropped:binary"] == 1
     assert counters["decode"]["dropped:too_large"] == 1
     assert source_counts["orc:directory_entry:files"] > 5  # many files, many stripes: one unit of work each
+
+
+@pytest.mark.slow
+def test_renamed_owner_is_opted_out_by_github_id_before_a_branch_is_read(tmp_path):
+    """The registry names the account by its old name and its GitHub id; the metadata gives
+    the repository's owner id under the new name: the origin is left out as the metadata is
+    joined, before a branch, tree or blob of it is read."""
+    from registry import Matcher, make_entry
+
+    repos = tmp_path / "repos"
+    project = make_repo(repos, "project", {"a.py": "renamed = 1\n", "lib/b.py": "owner = 'new'\n"},
+                        origin="https://github.com/new-name/project")
+    tool = make_repo(repos, "tool", {"t.py": "tool = 1\n", "README.md": "# tool\n"},
+                     origin="https://github.com/other-owner/tool")
+    export, store = str(tmp_path / "export"), str(tmp_path / "content")
+    build_export([project, tool], export, store)
+    metadata = tmp_path / "metadata.csv"
+    metadata.write_text("repo_name,github_id,owner_github_id\nnew-name/project,9001,4242\nother-owner/tool,9002,17\n")
+    matcher = Matcher([make_entry("owner", "old-name", "https://github.com/codestack-demo/codestack/issues/6",
+                                  "2024-06-03", github_id=4242)])
+
+    source = ReadSwhExport(export, store, repo_metadata=str(metadata), max_depth=4, matcher=matcher)
+    got, counters = source_and_decode(str(tmp_path / "out"), source)
+    assert sorted((r.repo_name, r.path, r.github_id, r.owner_github_id) for r in got["files"]) == [
+        ("other-owner/tool", "README.md", 9002, 17), ("other-owner/tool", "t.py", 9002, 17)]
+    assert got["source_rejects"] == [] and {r.repo_name for r in got["decoded"]} == {"other-owner/tool"}
+    counts = counters["source"]
+    assert (counts["visits:opted_out"], counts["origins:visited"], counts["repositories:read"], counts["kept"]) == (
+        1, 1, 1, 2)
+    decode = counters["decode"]  # the only stage that reads blobs saw the other repository's two files
+    assert decode.get("kept", 0) + sum(n for name, n in decode.items() if name.startswith("dropped:")) == 2
+
+    # the same export without the registry: the project was there to be read
+    everything = ReadSwhExport(export, store, repo_metadata=str(metadata), max_depth=4)
+    got, counters = source_and_decode(str(tmp_path / "all"), everything)
+    assert {(r.repo_name, r.owner_github_id) for r in got["files"]} == {
+        ("new-name/project", 4242), ("other-owner/tool", 17)}
+    assert "visits:opted_out" not in counters["source"] and counters["source"]["origins:visited"] == 2
 
 
 @pytest.fixture()

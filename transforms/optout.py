@@ -3,9 +3,9 @@
 The sources already skip a named repository before reading any branch, tree or
 blob of it (counted as ``codestack.source`` ``repositories:opted_out`` /
 ``visits:opted_out``); this stage is the second line, for what only the records
-tell (e.g. a GitHub id from repository metadata, or a source given no matcher).
-It runs first, on the records straight out of the source (which carry the
-origin URL, ``repo_name`` and ``github_id`` but no content), before the decode
+tell (e.g. a source given no matcher). It runs first, on the records straight
+out of the source (which carry the origin URL, ``repo_name``, ``github_id`` and,
+from repository metadata, ``owner_github_id``, but no content), before the decode
 stage fetches a single blob: an opted-out repository's files never reach
 decode, so none of their blobs is fetched (``manifest["stages"]["decode"]``
 counts only the others).
@@ -45,6 +45,7 @@ def match(matcher, row: Union[CodeFile, Reject]) -> Optional[str]:
         origin_url=row.origin_url,
         repo_name=row.repo_name,
         github_id=getattr(row, "github_id", None),
+        owner_github_id=getattr(row, "owner_github_id", None),
     )
 
 
@@ -75,13 +76,16 @@ class CachedMatcher:
     origin, so each origin is normalized once per worker, not once per file."""
 
     def __init__(self, matcher: Matcher, size: int = 65_536):
-        def uncached(origin_url: str, repo_name: str, github_id: Optional[int]) -> Optional[str]:
-            return matcher.match(origin_url=origin_url, repo_name=repo_name, github_id=github_id)
+        def uncached(origin_url: str, repo_name: str, github_id: Optional[int],
+                     owner_github_id: Optional[int]) -> Optional[str]:
+            return matcher.match(origin_url=origin_url, repo_name=repo_name, github_id=github_id,
+                                 owner_github_id=owner_github_id)
 
         self._match = functools.lru_cache(maxsize=size)(uncached)
 
-    def match(self, origin_url: str = "", repo_name: str = "", github_id: Optional[int] = None) -> Optional[str]:
-        return self._match(origin_url, repo_name, github_id)
+    def match(self, origin_url: str = "", repo_name: str = "", github_id: Optional[int] = None,
+              owner_github_id: Optional[int] = None) -> Optional[str]:
+        return self._match(origin_url, repo_name, github_id, owner_github_id)
 
 
 def make_core(matcher: Matcher):

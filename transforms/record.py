@@ -61,10 +61,11 @@ class CodeFile(NamedTuple):
     # --- internal: never written to a release -------------------------------
     origin_url: str = ""
     locator: str = ""  # where fetch reads the bytes, e.g. ``git:/path/to/repo``
+    owner_github_id: Optional[int] = None  # GitHub id of the owner (repository metadata), for the opt-out
 
 
 #: Columns that only exist inside the pipeline.
-INTERNAL_FIELDS = ("origin_url", "locator")
+INTERNAL_FIELDS = ("origin_url", "locator", "owner_github_id")
 #: Columns of a released shard, in order.
 RELEASE_FIELDS = tuple(f for f in CodeFile._fields if f not in INTERNAL_FIELDS)
 #: Columns holding ISO-8601 timestamps.

@@ -11,6 +11,9 @@ A small client on ``requests`` (swh.web.client is GPL-3.0): a bearer token from
 ``Retry-After``; network errors and 5xx are retried with doubling waits.
 ``SWH_API_URL`` points at another API root (a mirror, or a test server). The token
 is read on each worker from its environment and never enters the pipeline graph.
+
+Origins the opt-out registry names (by URL, or by the repository's or owner's GitHub
+id from ``--repo-metadata``) are dropped before the first request for them.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from pipeline.sources.swh_export import (
     as_of_micros,
     check_repo_metadata,
     choose_branch,
+    meta_order,
+    opted_out_by_ids,
     parse_time,
 )
 from pipeline.sources.swhid import repo_name_of
@@ -311,7 +316,7 @@ def walk_directory(client: SwhApiClient, head: RepoHead, count: Count, max_depth
         revision_date=head.revision_date, committer_date=head.committer_date, github_id=meta.github_id,
         star_events_count=int(meta.stars or 0), fork_events_count=int(meta.forks or 0), gha_license_id=meta.license,
         gha_event_created_at=meta.event_created_at, gha_created_at=meta.created_at, gha_language=meta.language,
-        origin_url=head.origin, locator=locator)
+        origin_url=head.origin, locator=locator, owner_github_id=meta.owner_id)
 
     def reject(reason: str, detail: str, path: str, content_id: str = "", blob_id: str = "") -> Reject:
         count(f"dropped:{reason}")
@@ -431,11 +436,22 @@ class _WalkFn(_Fn):
 
 
 class _AttachMetaFn(_Fn):
+    """(repo_name, {"origin": [url], "meta": [RepoMeta]}) -> (origin, meta). With the opt-out
+    registry's ``matcher``, an origin whose metadata ids it names (a renamed repository or
+    owner) is dropped here, before the first API call for it (``repositories:opted_out``)."""
+
+    def __init__(self, matcher=None):
+        self._matcher = matcher
+
     def _results(self, item):
         _name, groups = item
-        metas = sorted(set(groups["meta"]), key=lambda m: (m.github_id is None, m.github_id or 0, m))
+        metas = sorted(set(groups["meta"]), key=meta_order)
+        meta = metas[0] if metas else None
         for origin in sorted(groups["origin"]):
-            yield origin, (metas[0] if metas else None)
+            if opted_out_by_ids(self._matcher, origin, meta):
+                self._count("repositories:opted_out")
+                continue
+            yield origin, meta
 
 
 def read_origins(location: str, prefixes: Sequence[str] = ()) -> List[str]:
@@ -519,7 +535,7 @@ class ReadSwhApi(beam.PTransform):
                     | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))
             named = origins | "ByRepoName" >> beam.Map(lambda o: (repo_name_of(o), o))
             with_meta = ({"origin": named, "meta": meta} | "JoinMetadata" >> beam.CoGroupByKey()
-                         | "AttachMetadata" >> beam.ParDo(_AttachMetaFn()))
+                         | "AttachMetadata" >> beam.ParDo(_AttachMetaFn(self._matcher)))
         else:
             with_meta = origins | "NoMetadata" >> beam.Map(lambda o: (o, None))
         resolved = (with_meta | "SpreadOrigins" >> beam.Reshuffle()

@@ -11,6 +11,9 @@ The graph, all joins (never a per-repository lookup):
 
 1. **Visits**: per origin the highest ``visit`` whose status is ``full`` with a
    snapshot (at or before ``--as-of`` if given; origins limited by URL prefix).
+   Origins the opt-out registry names are left out as visits are read; those it
+   names by GitHub id (repository or owner, from ``--repo-metadata``) as soon as the
+   metadata is joined, before a branch is chosen (``visits:opted_out``).
 2. **Branch**: the default branch from ``--repo-metadata`` if it is in the
    snapshot, else ``HEAD`` (an alias whose ``target`` is the hex of the branch name
    it points to), else ``refs/heads/main``, ``refs/heads/master``; a branch to a
@@ -72,7 +75,9 @@ _UTC = datetime.timezone.utc
 # --- pure helpers ------------------------------------------------------------------
 
 class RepoMeta(NamedTuple):
-    """A row of ``--repo-metadata`` (GitHub Archive columns of The Stack v2)."""
+    """A row of ``--repo-metadata`` (GitHub Archive columns of The Stack v2, plus the
+    owner's GitHub id, so the opt-out registry's ``owner`` entries with a ``github_id``
+    still exclude a renamed account's repositories)."""
 
     github_id: Optional[int] = None
     stars: int = 0
@@ -82,6 +87,14 @@ class RepoMeta(NamedTuple):
     created_at: Optional[str] = None
     event_created_at: Optional[str] = None
     language: Optional[str] = None
+    owner_id: Optional[int] = None  # the GitHub id of the owning account
+
+
+def meta_order(meta: RepoMeta) -> tuple:
+    """Which of a repository's duplicate metadata rows is used (the smallest): the lowest
+    github_id (rows without one last), then the fields in order, a missing value last."""
+    return (meta.github_id is None, meta.github_id or 0,
+            tuple((value is None, 0 if value is None else value) for value in meta))
 
 
 class RepoHead(NamedTuple):
@@ -228,6 +241,7 @@ METADATA_COLUMNS = {
     "created_at": "created_at", "gha_created_at": "created_at",
     "event_created_at": "event_created_at", "gha_event_created_at": "event_created_at",
     "language": "language", "gha_language": "language",
+    "owner_id": "owner_id", "owner_github_id": "owner_id", "repo_owner_id": "owner_id",
 }
 
 
@@ -271,6 +285,7 @@ def metadata_from_row(row: dict) -> Tuple[str, RepoMeta]:
         created_at=_date(row.get("created_at")),
         event_created_at=_date(row.get("event_created_at")),
         language=_text(row.get("language")),
+        owner_id=_integer(row.get("owner_id")),
     )
 
 
@@ -565,21 +580,41 @@ def _reject(reason: str, detail: str = "", origin: str = "", **fields) -> Reject
                   origin_url=origin, **fields)
 
 
+def opted_out_by_ids(matcher, origin: str, meta: Optional[RepoMeta]) -> Optional[str]:
+    """The opt-out entry that excludes ``origin`` once its metadata is known (the GitHub ids
+    of the repository and of its owner: renamed ones stay excluded), or None. Without
+    ids there is nothing new to match: names were matched as the visits were read."""
+    if matcher is None or meta is None or (meta.github_id is None and meta.owner_id is None):
+        return None
+    return matcher.match(origin_url=origin, repo_name=repo_name_of(origin), github_id=meta.github_id,
+                         owner_github_id=meta.owner_id)
+
+
 class _AttachMetadataFn(_Fn):
-    """(repo_name, {"visit": [(origin, key)], "meta": [RepoMeta]}) -> (snapshot, (origin, key, meta))."""
+    """(repo_name, {"visit": [(origin, key)], "meta": [RepoMeta]}) -> (snapshot, (origin, key, meta)).
+
+    With the opt-out registry's ``matcher``, an origin whose metadata ids it names is
+    left out here (``visits:opted_out``), before a branch, tree or blob of it is read."""
+
+    def __init__(self, matcher=None):
+        self._matcher = matcher
 
     def _results(self, item):
         _name, groups = item
         visits = list(groups["visit"])
         if not visits:
             return
-        metas = sorted(set(groups["meta"]), key=lambda m: (m.github_id is None, m.github_id or 0, m))
+        metas = sorted(set(groups["meta"]), key=meta_order)
         if len(metas) > 1:
             self._count("metadata:duplicate_rows", len(metas) - 1)
         if metas:
             self._count("metadata:matched")
+        meta = metas[0] if metas else None
         for origin, key in sorted(visits):
-            yield key[2], (origin, key, metas[0] if metas else None)
+            if opted_out_by_ids(self._matcher, origin, meta):
+                self._count("visits:opted_out")
+                continue
+            yield key[2], (origin, key, meta)
 
 
 class _ChooseBranchFn(_Fn):
@@ -669,16 +704,17 @@ class _OnePerRootFn(_Fn):
 class ResolveHeads(beam.PTransform):
     """Tables -> ``(root directory, RepoHead)`` once per root, plus rejects."""
 
-    def __init__(self, with_metadata: bool):
+    def __init__(self, with_metadata: bool, matcher=None):
         super().__init__()
         self._with_metadata = with_metadata
+        self._matcher = matcher  # opt-out by the metadata's GitHub ids (names: VisitFilter)
 
     def expand(self, inputs):
         visits = inputs["origin_visit_status"] | "LatestVisit" >> beam.CombinePerKey(max)
         if self._with_metadata:
             by_name = visits | "ByRepoName" >> beam.Map(lambda kv: (repo_name_of(kv[0]), kv))
             by_snapshot = ({"visit": by_name, "meta": inputs["metadata"]} | "JoinMetadata" >> beam.CoGroupByKey()
-                           | "BySnapshot" >> beam.ParDo(_AttachMetadataFn()))
+                           | "BySnapshot" >> beam.ParDo(_AttachMetadataFn(self._matcher)))
         else:
             by_snapshot = visits | "BySnapshot" >> beam.Map(lambda kv: (kv[1][2], (kv[0], kv[1], None)))
         chosen = ({"origin": by_snapshot, "branch": inputs["snapshot_branch"]} | "JoinSnapshots" >> beam.CoGroupByKey()
@@ -846,7 +882,7 @@ class _EmitFn(_Fn):
             revision_date=head.revision_date, committer_date=head.committer_date, github_id=meta.github_id,
             star_events_count=int(meta.stars or 0), fork_events_count=int(meta.forks or 0),
             gha_license_id=meta.license, gha_event_created_at=meta.event_created_at, gha_created_at=meta.created_at,
-            gha_language=meta.language, origin_url=head.origin, locator=self._locator,
+            gha_language=meta.language, origin_url=head.origin, locator=self._locator, owner_github_id=meta.owner_id,
         )
         for entry in groups["item"]:
             if entry[0] == "file":
@@ -1041,7 +1077,7 @@ class ReadSwhExport(beam.PTransform):
         if self._metadata:
             inputs["metadata"] = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
                                   | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))
-        heads, resolve_rejects = inputs | "Resolve" >> ResolveHeads(bool(self._metadata))
+        heads, resolve_rejects = inputs | "Resolve" >> ResolveHeads(bool(self._metadata), self._where.optout)
         items = (dict(inputs, heads=heads)
                  | "Walk" >> WalkTrees(self._max_depth, self._max_entries))
         emitted = ({"repo": heads, "item": items} | "JoinRepositories" >> beam.CoGroupByKey()
