@@ -656,3 +656,142 @@ def test_apply_removes_exactly_the_opted_out_rows_and_keeps_other_shards(built, 
     capsys.readouterr()
     assert main(["optout", "check", "Other-Dev/gamma", "--registry", registry, "--release", patched]) == 0
     assert "no files from it" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# Renamed accounts and repositories: GitHub ids in releases (`--repo-metadata`)
+# --------------------------------------------------------------------------
+
+# the release was built before the registry named the account; it has since been renamed
+# (old-name -> new-name), and project renamed again after the release (by id, not name)
+RENAMED_METADATA = """repo_name,github_id,owner_github_id
+new-name/project2,9001,4242
+new-name/notes,9003,4242
+other-owner/tool,9002,17
+"""
+
+
+@pytest.fixture()
+def renamed(tmp_path):
+    from releases import record, write_release
+
+    rows = [
+        record("new-name/project", "a.py", "a = 'renamed account'\n", github_id=9001),
+        record("new-name/project", "b.py", "b = 'renamed account'\n", github_id=9001),
+        record("other-owner/tool", "t.py", "t = 'kept'\n", github_id=9002),
+        record("NEW-NAME/notes", "n.js", "let n = 'no id in the release';\n", language="JavaScript"),
+        record("other-owner/tool", "t.js", "let t = 'kept';\n", language="JavaScript", github_id=9002),
+        record("other-owner/tool", "main.go", "package main\n", language="Go", github_id=9002),
+    ]
+    release = str(tmp_path / "0.1.0")
+    write_release(release, "0.1.0", rows)
+    metadata = tmp_path / "metadata.csv"
+    metadata.write_text(RENAMED_METADATA)
+    registry = str(tmp_path / "optout.yaml")
+    add(registry, entry("owner", "old-name", github_id=4242))
+    return dict(release=release, metadata=str(metadata), registry=registry, rows=rows)
+
+
+def test_apply_with_repo_metadata_removes_a_renamed_owners_rows(renamed, tmp_path, capsys):
+    import pyarrow.parquet as pq
+
+    from manifests.checksums import sha256_file
+    from pipeline.cli import main
+
+    release, registry = renamed["release"], renamed["registry"]
+    patched, blind = str(tmp_path / "0.1.1"), str(tmp_path / "0.1.1-blind")
+    assert main(["optout", "apply", "--release", release, "--output", patched, "--registry", registry,
+                 "--repo-metadata", renamed["metadata"]]) == 0
+    assert main(["verify", patched]) == 0
+    key = lambda r: (r["repo_name"], r["path"])  # noqa: E731
+    assert sorted(map(key, _rows(patched))) == [("other-owner/tool", "main.go"), ("other-owner/tool", "t.js"),
+                                                ("other-owner/tool", "t.py")]
+    old = {s["path"]: s for s in json.load(open(os.path.join(release, "manifest.json")))["shards"]}
+    new = json.load(open(os.path.join(patched, "manifest.json")))
+    assert new["optout_patch"]["removed"] == {
+        "repositories": 2, "files": 3, "files_by_language": {"JavaScript": 1, "Python": 2}, "rejects": 0,
+        "shards_rewritten": 2, "shards_total": 3}
+    for shard in new["shards"]:
+        touched = any(r["repo_name"].lower().startswith("new-name/")
+                      for r in pq.read_table(os.path.join(release, shard["path"])).to_pylist())
+        same = sha256_file(os.path.join(patched, shard["path"])) == old[shard["path"]]["sha256"]
+        assert same != touched, shard["path"]
+    assert [s["language"] for s in new["shards"] if s["sha256"] == old[s["path"]]["sha256"]] == ["Go"]
+    with open(os.path.join(patched, "CHANGELOG.md"), encoding="utf-8") as handle:
+        changelog = handle.read().lower()
+    assert "removed 3 files" in changelog and "new-name" not in changelog and "old-name" not in changelog
+
+    # without the metadata the release's rows say nothing of their owner: nothing to remove,
+    # and the patch has the same shape
+    assert main(["optout", "apply", "--release", release, "--output", blind, "--registry", registry]) == 0
+    same_shape = json.load(open(os.path.join(blind, "manifest.json")))
+    assert same_shape["optout_patch"]["removed"]["files"] == 0 and len(_rows(blind)) == len(renamed["rows"])
+    assert sorted(same_shape) == sorted(new)
+    assert sorted(same_shape["optout_patch"]["removed"]) == sorted(new["optout_patch"]["removed"])
+
+
+def test_check_with_repo_metadata_finds_a_renamed_owners_rows(renamed, capsys):
+    from pipeline.cli import main
+
+    release, registry, metadata = renamed["release"], renamed["registry"], renamed["metadata"]
+    assert main(["optout", "check", "old-name", "--registry", registry, "--release", release]) == 0
+    assert "no files from it" in capsys.readouterr().out  # the rows carry no owner id
+    assert main(["optout", "check", "old-name", "--registry", registry, "--release", release,
+                 "--repo-metadata", metadata, "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["excluded_by"] == "owner old-name"
+    assert result["github_ids"] == {"owners": [4242], "repositories": []}
+    assert result["releases"][0]["repositories"] == {"NEW-NAME/notes": 1, "new-name/project": 2}
+    # asked by the new name: the metadata's owner id leads to the entry of the old one
+    assert main(["optout", "check", "https://github.com/New-Name/project2", "--registry", registry,
+                 "--release", release, "--repo-metadata", metadata]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0].endswith("in the registry (owner old-name, by GitHub id)")
+    assert "new-name/project (2)" in out and f"--repo-metadata {metadata}" in err
+    assert main(["optout", "check", "new-name/project2", "--registry", registry, "--release", release]) == 0
+    assert "not in the registry" in capsys.readouterr().out
+
+
+def test_check_finds_a_renamed_repository_by_its_github_id(renamed, tmp_path, capsys):
+    from pipeline.cli import main
+
+    registry = str(tmp_path / "by-id.yaml")
+    add(registry, entry("repository", "other-owner/old-tool", github_id=9002))
+    assert main(["optout", "check", "other-owner/old-tool", "--registry", registry,
+                 "--release", renamed["release"], "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["excluded_by"] == "repository other-owner/old-tool"
+    assert result["releases"][0]["repositories"] == {"other-owner/tool": 3}
+    assert main(["optout", "check", "other-owner/tool", "--registry", registry, "--release", renamed["release"],
+                 "--repo-metadata", renamed["metadata"]]) == 1
+    assert "(repository other-owner/old-tool, by GitHub id)" in capsys.readouterr().out
+
+
+def test_repo_owners_lookup_by_github_id_then_name():
+    from pipeline.commands.optout import ReleaseMatcher, RepoOwners
+    from pipeline.sources.swh_export import RepoMeta
+
+    owners = RepoOwners([("new-name/project2", RepoMeta(github_id=9001, owner_id=4242)),
+                         ("New-Name/Notes", RepoMeta(owner_id=4242)), ("x/y", RepoMeta(github_id=5))])
+    assert owners.rows == 2
+    assert owners.lookup("anything/else", 9001) == (4242,)
+    assert owners.lookup("new-name/NOTES", 1234) == owners.lookup("https://github.com/new-name/notes") == (4242,)
+    assert owners.lookup("x/y", 5) == () and owners.lookup("not a name") == ()
+    matcher = ReleaseMatcher(Matcher([entry("owner", "old-name", github_id=4242)]), owners)
+    assert matcher.match(repo_name="new-name/project", github_id=9001) == "owner old-name"
+    assert matcher.match(repo_name="other/x", github_id=1) is None
+    assert ReleaseMatcher(Matcher([entry("owner", "old-name", github_id=4242)])).match(
+        repo_name="new-name/project", github_id=9001) is None
+
+
+def test_stage_matches_the_owner_id_of_records():
+    matcher = Matcher([entry("owner", "old-name", github_id=4242)])
+    base = dict(blob_id="", content_id="c", directory_id="d", path="a.py", snapshot_id="s", revision_id="r",
+                branch_name="refs/heads/main", repo_name="new-name/project", origin_url="https://github.com/new-name/project")
+    core = make_core(matcher)
+    count = DictCounter()
+    assert core(CodeFile(owner_github_id=4242, **base), count) == Drop(OPTED_OUT, "owner old-name")
+    assert core(CodeFile(owner_github_id=17, **base), count).owner_github_id == 17
+    from transforms.record import INTERNAL_FIELDS, RELEASE_FIELDS
+
+    assert "owner_github_id" in INTERNAL_FIELDS and "owner_github_id" not in RELEASE_FIELDS

@@ -9,6 +9,13 @@ writer as the pipeline, rows in their original order), every other shard is
 carried over byte-identical; then the release ends as a build does
 (``manifests.publish.finish_release``): CHANGELOG entry (counts removed and the
 registry digest, no names), dataset card, manifest, SHA256SUMS.
+
+Releases hold each row's ``repo_name`` and repository ``github_id`` but not its
+owner's id: with ``--repo-metadata FILE`` (the build's metadata file, with an
+``owner_id`` column) ``check`` and ``apply`` look a row's owner id up there (by
+github_id, else by repo_name), so an ``owner`` entry with a ``github_id`` still
+covers a renamed account's repositories. A ``repository`` entry's ``github_id``
+needs no metadata: the rows carry it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import os
 import re
 import shutil
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from pipeline.errors import UsageError
 
@@ -31,7 +38,11 @@ EXAMPLES = """examples:
       --reference https://github.com/codestack-demo/codestack/pull/43 --requested 2024-06-01
   codestack optout validate registry/optout.yaml
   codestack optout check https://github.com/Some-Dev/project --release out/0.1.0 --release out/0.2.0
-  codestack optout apply --release out/0.2.0 --output out/0.2.1"""
+  codestack optout apply --release out/0.2.0 --output out/0.2.1
+  codestack optout apply --release out/0.2.0 --output out/0.2.1 --repo-metadata repos.parquet"""
+
+METADATA_HELP = ("the build's --repo-metadata file (Parquet or CSV with repo_name, github_id, owner_id): "
+                 "owner ids of the release's rows, so owner entries with a github_id cover renamed accounts")
 
 def register(sub) -> None:
     parser = sub.add_parser(
@@ -80,13 +91,18 @@ def register(sub) -> None:
         help="is an origin (or its owner) in the registry, and still in these releases?",
         description="ORIGIN is a URL in any form, OWNER/NAME (GitHub) or an account NAME (all its\n"
         "repositories). Matching ignores case.\nExit 1 when the registry names it but a given release "
-        "still holds files from it\n(patch that release with `codestack optout apply`).",
-        epilog="example:\n  codestack optout check https://github.com/Some-Dev/project --release out/0.1.0",
+        "still holds files from it\n(patch that release with `codestack optout apply`).\n"
+        "Rows are found by name and by GitHub id: a registry entry's github_id (or, with\n"
+        "--repo-metadata, the ids the metadata gives ORIGIN) finds renamed repositories and,\n"
+        "through the metadata's owner_id column, renamed accounts.",
+        epilog="examples:\n  codestack optout check https://github.com/Some-Dev/project --release out/0.1.0\n"
+        "  codestack optout check some-dev --release out/0.1.0 --repo-metadata repos.parquet",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("origin", metavar="ORIGIN")
     check.add_argument("--release", action="append", default=[], metavar="DIR", help="a release folder (repeatable)")
     check.add_argument("--registry", metavar="FILE", help="default: the packaged registry")
+    check.add_argument("--repo-metadata", metavar="FILE", help=METADATA_HELP)
     check.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     check.set_defaults(func=run_check)
 
@@ -95,13 +111,17 @@ def register(sub) -> None:
         help="patch release of an existing release without the opted-out repositories",
         description="Write a patch release (patch version + 1) of --release to --output without the\n"
         "repositories the registry names: only the shards holding their rows are rewritten,\nthe others "
-        "are copied byte-identical; then a CHANGELOG.md entry, the dataset card,\nmanifest.json and SHA256SUMS.",
-        epilog="example:\n  codestack optout apply --release out/0.2.0 --output out/0.2.1",
+        "are copied byte-identical; then a CHANGELOG.md entry, the dataset card,\nmanifest.json and SHA256SUMS.\n"
+        "A row is matched by repo_name and github_id; releases hold no owner ids, so an owner\n"
+        "entry's github_id (a renamed account) needs --repo-metadata to find the owner's rows.",
+        epilog="examples:\n  codestack optout apply --release out/0.2.0 --output out/0.2.1\n"
+        "  codestack optout apply --release out/0.2.0 --output out/0.2.1 --repo-metadata repos.parquet",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     apply.add_argument("--release", required=True, metavar="DIR")
     apply.add_argument("--output", required=True, metavar="DIR")
     apply.add_argument("--registry", metavar="FILE", help="default: the packaged registry")
+    apply.add_argument("--repo-metadata", metavar="FILE", help=METADATA_HELP)
     apply.set_defaults(func=run_apply)
 
 
@@ -177,6 +197,82 @@ def run_validate(args) -> int:
 
 
 # --------------------------------------------------------------------------
+# --repo-metadata: GitHub ids the release rows do not carry
+# --------------------------------------------------------------------------
+
+
+def read_metadata(location: str) -> Iterator[Tuple[str, Any]]:
+    """``(repo_name, RepoMeta)`` rows of a ``--repo-metadata`` file (the build's reader);
+    a one-line UsageError when it cannot be read."""
+    from pipeline.sources.swh_export import read_repo_metadata
+
+    try:
+        yield from read_repo_metadata(location)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--repo-metadata {location}: cannot read it as Parquet or CSV: {exc}") from exc
+
+
+class RepoOwners:
+    """Owner ids of repositories, from metadata rows: looked up by the repository's
+    github_id, else by its repo_name (case-insensitive, :func:`registry.repo_name_key`).
+    A repository with several rows has every owner id they give (an opt-out errs on
+    the side of leaving out)."""
+
+    def __init__(self, rows: Iterable[Tuple[str, Any]]):
+        from registry import repo_name_key
+
+        by_id: Dict[int, Set[int]] = {}
+        by_name: Dict[str, Set[int]] = {}
+        self.rows = 0  # metadata rows with an owner id
+        for repo_name, meta in rows:
+            if meta.owner_id is None:
+                continue
+            self.rows += 1
+            if meta.github_id is not None:
+                by_id.setdefault(meta.github_id, set()).add(meta.owner_id)
+            key = repo_name_key(repo_name)
+            if key:
+                by_name.setdefault(key, set()).add(meta.owner_id)
+        self._by_id = {k: tuple(sorted(v)) for k, v in by_id.items()}
+        self._by_name = {k: tuple(sorted(v)) for k, v in by_name.items()}
+
+    def lookup(self, repo_name: str, github_id: Optional[int] = None) -> Tuple[int, ...]:
+        from registry import repo_name_key
+
+        if github_id is not None and github_id in self._by_id:
+            return self._by_id[github_id]
+        return self._by_name.get(repo_name_key(repo_name) or "", ())
+
+
+def owners_of(location: str, owner_ids: Iterable[int]) -> RepoOwners:
+    """The repositories of the accounts ``owner_ids`` in a metadata file (only those rows
+    are kept: a full metadata file has a row per GitHub repository)."""
+    wanted = set(owner_ids)
+    return RepoOwners((name, meta) for name, meta in read_metadata(location) if meta.owner_id in wanted)
+
+
+class ReleaseMatcher:
+    """The registry's matcher for a release's rows and rejects, which carry no owner id:
+    when :class:`RepoOwners` knows the row's owner ids, they are matched too."""
+
+    def __init__(self, matcher, owners: Optional[RepoOwners] = None):
+        self._matcher = matcher
+        self._owners = owners
+
+    def match(self, origin_url: str = "", repo_name: str = "", github_id: Optional[int] = None,
+              owner_github_id: Optional[int] = None) -> Optional[str]:
+        hit = self._matcher.match(origin_url=origin_url, repo_name=repo_name, github_id=github_id,
+                                  owner_github_id=owner_github_id)
+        if hit or self._owners is None:
+            return hit
+        for owner_id in self._owners.lookup(repo_name, github_id):
+            hit = self._matcher.match(owner_github_id=owner_id)
+            if hit:
+                return hit
+        return None
+
+
+# --------------------------------------------------------------------------
 # check
 # --------------------------------------------------------------------------
 
@@ -238,6 +334,45 @@ def _counts(column) -> Dict[str, int]:
     return {item["values"]: item["counts"] for item in pc.value_counts(column.combine_chunks()).to_pylist()}
 
 
+def query_ids(registry, key: str, is_owner: bool, metadata: Optional[str] = None) -> Dict[str, Set[int]]:
+    """The GitHub ids of what ``optout check`` asks about: ``{"repositories", "owners"}``.
+
+    From the registry's entries spelled like the query, and, with ``metadata``, from the
+    metadata rows of the query's name (the repository, or every repository of the owner)."""
+    from registry import repo_name_key
+
+    ids: Dict[str, Set[int]] = {"repositories": set(), "owners": set()}
+    for entry in registry.entries:
+        if entry.key == key and entry.github_id is not None:
+            ids["owners" if entry.kind == "owner" else "repositories"].add(entry.github_id)
+    if metadata:
+        for repo_name, meta in read_metadata(metadata):
+            name_key = repo_name_key(repo_name)
+            if not name_key or not (name_key == key or (is_owner and name_key.startswith(key + "/"))):
+                continue
+            if meta.github_id is not None and not is_owner:
+                ids["repositories"].add(meta.github_id)
+            if meta.owner_id is not None:
+                ids["owners"].add(meta.owner_id)
+    return ids
+
+
+def covering_entry(matcher, key: str, ids: Dict[str, Set[int]]) -> Tuple[Optional[str], bool]:
+    """``(label, by_id)``: the entry that excludes the query, by name first, then by GitHub id."""
+    hit = matcher.match_key(key)
+    if hit:
+        return hit, False
+    for github_id in sorted(ids["repositories"]):
+        hit = matcher.match(github_id=github_id)
+        if hit:
+            return hit, True
+    for owner_id in sorted(ids["owners"]):
+        hit = matcher.match(owner_github_id=owner_id)
+        if hit:
+            return hit, True
+    return None, False
+
+
 def run_check(args) -> int:
     from registry import query_key, repo_name_key
 
@@ -247,13 +382,20 @@ def run_check(args) -> int:
     except ValueError as exc:
         raise UsageError(f"ORIGIN {args.origin!r}: {exc}") from exc
     matcher = registry.matcher()
-    covering = matcher.match_key(key)
+    ids = query_ids(registry, key, is_owner, args.repo_metadata)
+    covering, by_id = covering_entry(matcher, key, ids)
     entries = [e for e in registry.entries if e.key == key or e.key.startswith(key + "/") or
                (covering and e.label == covering)]
+    # an owner's rows by owner id: the release rows carry none, the metadata gives them
+    owners = owners_of(args.repo_metadata, ids["owners"]) if is_owner and args.repo_metadata and ids["owners"] else None
 
-    def selects(repo_name: str, _github_id) -> bool:
+    def selects(repo_name: str, github_id) -> bool:
         name_key = repo_name_key(repo_name)
-        return bool(name_key) and (name_key == key or (is_owner and name_key.startswith(key + "/")))
+        if name_key and (name_key == key or (is_owner and name_key.startswith(key + "/"))):
+            return True
+        if github_id is not None and github_id in ids["repositories"]:
+            return True
+        return owners is not None and any(o in ids["owners"] for o in owners.lookup(repo_name, github_id))
 
     releases = [find_in_release(release, selects) for release in args.release]
     result = {
@@ -261,6 +403,7 @@ def run_check(args) -> int:
         "key": key,
         "registry": registry.summary(),
         "excluded_by": covering,
+        "github_ids": {kind: sorted(values) for kind, values in ids.items()},
         "entries": [dict(kind=e.kind, value=e.value, requested=e.requested, reference=e.reference,
                          github_id=e.github_id, line=e.line) for e in entries],
         "releases": releases,
@@ -270,7 +413,7 @@ def run_check(args) -> int:
     else:
         where = registry.path
         if covering:
-            print(f"{args.origin}: in the registry ({covering})")
+            print(f"{args.origin}: in the registry ({covering}{', by GitHub id' if by_id else ''})")
         else:
             print(f"{args.origin}: not in the registry")
         for e in entries:
@@ -285,7 +428,8 @@ def run_check(args) -> int:
     stale = [found["release"] for found in releases if found["files"]]
     if covering and stale:
         print(f"codestack: the registry excludes it but {len(stale)} release(s) still hold files from it; "
-              f"patch them with: codestack optout apply --release DIR --output NEW_DIR", file=sys.stderr)
+              f"patch them with: codestack optout apply --release DIR --output NEW_DIR"
+              + (f" --repo-metadata {args.repo_metadata}" if args.repo_metadata else ""), file=sys.stderr)
         return 1
     return 0
 
@@ -533,8 +677,10 @@ def _with_paragraph(entry: str, paragraph: str) -> str:
     return entry.rstrip("\n") + "\n\n" + paragraph
 
 
-def apply_registry(release: str, output: str, registry, log=lambda msg: print(msg, file=sys.stderr)) -> Dict[str, Any]:
-    """Write the patch release of ``release`` into ``output``; returns its manifest."""
+def apply_registry(release: str, output: str, registry, log=lambda msg: print(msg, file=sys.stderr),
+                   owners: Optional[RepoOwners] = None) -> Dict[str, Any]:
+    """Write the patch release of ``release`` into ``output``; returns its manifest.
+    ``owners``: owner ids of the release's repositories (``--repo-metadata``)."""
     from manifests.changelog import CHANGELOG, release_entry
     from manifests.checksums import SUMS, release_files, sha256_file
     from manifests.manifest import MANIFEST
@@ -548,7 +694,7 @@ def apply_registry(release: str, output: str, registry, log=lambda msg: print(ms
     old_version = old.get("version", "")
     version = bump_patch(old_version)
     _prepare_output(output, release)
-    matcher = registry.matcher()
+    matcher = ReleaseMatcher(registry.matcher(), owners)
     sink_config = _sink_config(old)
     removed = Removed()
     # documents the release process writes again (card, plots, changelog), and the checksums
@@ -611,6 +757,12 @@ def apply_registry(release: str, output: str, registry, log=lambda msg: print(ms
 
 def run_apply(args) -> int:
     registry = load_registry(args.registry)
-    apply_registry(args.release, args.output, registry)
+    owners = None
+    if args.repo_metadata:
+        owner_ids = sorted(registry.matcher().owner_ids)
+        owners = owners_of(args.repo_metadata, owner_ids)
+        print(f"codestack: --repo-metadata: {len(owner_ids)} owner(s) in the registry with a github_id; "
+              f"{owners.rows} metadata rows of their repositories", file=sys.stderr)
+    apply_registry(args.release, args.output, registry, owners=owners)
     print(os.path.abspath(args.output))
     return 0
