@@ -201,7 +201,8 @@ def test_renamed_repository_is_opted_out_by_github_id_before_any_request(repos, 
     origins = tmp_path / "origins.txt"
     origins.write_text("https://github.com/test-owner/one\nhttps://github.com/test-owner/two\n")
     metadata = tmp_path / "metadata.csv"
-    metadata.write_text("repo_name,repo_id,owner_id\ntest-owner/two,555,17\ntest-owner/one,556,17\n")
+    # GitHub Archive spells names as events did: the join ignores case
+    metadata.write_text("repo_name,repo_id,owner_id\nTest-Owner/Two,555,17\nTEST-OWNER/one,556,17\n")
     matcher = Matcher([make_entry("repository", "test-owner/old-two", "https://github.com/codestack-demo/codestack/issues/6",
                                   "2024-06-03", github_id=555)])
     source = ReadSwhApi(str(origins), repo_metadata=str(metadata), matcher=matcher)

@@ -401,7 +401,8 @@ def test_renamed_owner_is_opted_out_by_github_id_before_a_branch_is_read(tmp_pat
     export, store = str(tmp_path / "export"), str(tmp_path / "content")
     build_export([project, tool], export, store)
     metadata = tmp_path / "metadata.csv"
-    metadata.write_text("repo_name,github_id,owner_github_id\nnew-name/project,9001,4242\nother-owner/tool,9002,17\n")
+    # spelled as GitHub Archive may spell them: the join ignores case
+    metadata.write_text("repo_name,github_id,owner_github_id\nNew-Name/Project,9001,4242\nother-owner/TOOL,9002,17\n")
     matcher = Matcher([make_entry("owner", "old-name", "https://github.com/codestack-demo/codestack/issues/6",
                                   "2024-06-03", github_id=4242)])
 

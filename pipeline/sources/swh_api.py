@@ -40,6 +40,7 @@ from pipeline.sources.swh_export import (
     _Fn,
     _OnePerRootFn,
     _ReadMetadataFn,
+    metadata_key,
     as_of_micros,
     check_repo_metadata,
     choose_branch,
@@ -533,7 +534,7 @@ class ReadSwhApi(beam.PTransform):
         if self._metadata:
             meta = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
                     | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))
-            named = origins | "ByRepoName" >> beam.Map(lambda o: (repo_name_of(o), o))
+            named = origins | "ByRepoName" >> beam.Map(lambda o: (metadata_key(repo_name_of(o)), o))
             with_meta = ({"origin": named, "meta": meta} | "JoinMetadata" >> beam.CoGroupByKey()
                          | "AttachMetadata" >> beam.ParDo(_AttachMetaFn(self._matcher)))
         else:

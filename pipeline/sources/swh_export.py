@@ -712,7 +712,7 @@ class ResolveHeads(beam.PTransform):
     def expand(self, inputs):
         visits = inputs["origin_visit_status"] | "LatestVisit" >> beam.CombinePerKey(max)
         if self._with_metadata:
-            by_name = visits | "ByRepoName" >> beam.Map(lambda kv: (repo_name_of(kv[0]), kv))
+            by_name = visits | "ByRepoName" >> beam.Map(lambda kv: (metadata_key(repo_name_of(kv[0])), kv))
             by_snapshot = ({"visit": by_name, "meta": inputs["metadata"]} | "JoinMetadata" >> beam.CoGroupByKey()
                            | "BySnapshot" >> beam.ParDo(_AttachMetadataFn(self._matcher)))
         else:
@@ -931,9 +931,19 @@ class WalkTrees(beam.PTransform):
 
 # --- the source --------------------------------------------------------------------------
 
+def metadata_key(repo_name: str) -> str:
+    """How metadata rows and origins meet: GitHub names are case-insensitive, and GitHub
+    Archive spells a repository as its events did (``Some-Dev/Tool`` for the origin
+    ``https://github.com/some-dev/tool``)."""
+    return repo_name.lower()
+
+
 class _ReadMetadataFn(_Fn):
+    """``(metadata_key(repo_name), RepoMeta)`` of every usable row."""
+
     def _results(self, location: str):
-        yield from read_repo_metadata(location, self._count)
+        for repo_name, meta in read_repo_metadata(location, self._count):
+            yield metadata_key(repo_name), meta
 
 
 #: the file in the staging folder where the pipeline leaves the inputs digest for the driver
