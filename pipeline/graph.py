@@ -1,9 +1,13 @@
 """The codestack graph, top to bottom in stage order.
 
-    source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [language]
-      ─▶ [license] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
+    source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [license]
+      ─▶ [language] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
       ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
     every stage's rejects ─▶ rejects/
+
+License runs before language (DESIGN.md draws them the other way): it needs no
+language, language never drops a file, and most files of an archive are left
+out by license, so they are never classified.
 
 Stages in [brackets] are wired in here, in that order, as they are built;
 a stage not yet built is absent, not faked.
@@ -25,7 +29,7 @@ from transforms.base import Stage
 from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
-STAGES = ("source", optout.STAGE, fetch.STAGE, language.STAGE, license_stage.STAGE, filters.STAGE, exact_dedup.STAGE, near_dedup.STAGE, redact.STAGE, tokens.STAGE, "sink")
+STAGES = ("source", optout.STAGE, fetch.STAGE, license_stage.STAGE, language.STAGE, filters.STAGE, exact_dedup.STAGE, near_dedup.STAGE, redact.STAGE, tokens.STAGE, "sink")
 
 
 def count_tokens(records, tokenizer):
@@ -53,14 +57,16 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     # readers for its own locators (``source.blob_readers()``: scheme -> factory)
     readers = source.blob_readers() if hasattr(source, "blob_readers") else {}
     decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers)
+    # license: a file's header, else the nearest folder's license files/manifests, else gha_license_id;
+    # only permissive files (and no_license ones with license.include_no_license) go on. It runs
+    # before language, which it does not need and which never drops: the files it leaves out
+    # (most of an archive) are never classified (the content model costs ~10 ms a file)
+    licensed, license_rejects = decoded | license_stage.License(config.license)
     # language: Linguist name (modeline, filename, shebang, extension, heuristics, content model),
     # is_vendor, is_generated; never drops
-    named, language_rejects = decoded | Stage(language.STAGE, functools.partial(language.make_core, config.language))
-    # license: a file's header, else the nearest folder's license files/manifests, else gha_license_id;
-    # only permissive files (and no_license ones with license.include_no_license) go on
-    licensed, license_rejects = named | license_stage.License(config.license)
+    named, language_rejects = licensed | Stage(language.STAGE, functools.partial(language.make_core, config.language))
     # quality filters (The Stack v2 defaults) and the language allow/deny lists
-    filtered, filter_rejects = licensed | Stage(filters.STAGE, functools.partial(filters.make_core, config.filters))
+    filtered, filter_rejects = named | Stage(filters.STAGE, functools.partial(filters.make_core, config.filters))
 
     deduped = filtered
     if config.exact_dedup.enabled:
