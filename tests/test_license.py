@@ -9,6 +9,8 @@ import os
 
 import apache_beam as beam
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.runners.portability.fn_api_runner import FnApiRunner
@@ -633,3 +635,27 @@ def test_candidate_filter_gives_scancode_s_own_candidates(engine):
     for tids in (intbitset(), intbitset([0, 5, index.len_legalese - 1, index.len_legalese, 20000]),
                  intbitset(range(0, 30000, 7))):
         assert high(tids, index.len_legalese) == high.scancode_original(tids, index.len_legalese)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3000), st.integers(0, 3000)), min_size=1, max_size=40),
+       st.integers(1, 5000), st.sampled_from([0.8, 0.85, 0.5]))
+def test_rank_bounds_hold_scancode_s_rank(rules, distinct, resemblant):
+    """_rank_bounds brackets, in the order of its keys, the rank ScanCode's first step sorts by."""
+    import numpy as np
+
+    lengths = np.array([length for length, _ in rules], dtype=np.int64)
+    matched = np.array([min(m, length, distinct) for length, m in rules], dtype=np.int64)
+    resemblance = matched / (distinct + lengths - matched)
+    containment = matched / lengths
+    low, high = lic._rank_bounds(resemblance, containment, matched, resemblant)
+    for i in range(len(rules)):
+        res, m = float(resemblance[i]), int(matched[i])
+        # ScanCode's ScoresVector (rounded part), as match_set.compare_token_sets computes it
+        true = (round(res, 1) >= resemblant, round(m / int(lengths[i]), 1), round(res ** 2, 1), round(m / 20, 1))
+        key = int(true[0]) * 10**9 + round(true[1] * 10) * 10**7 + round(true[2] * 10) * 10**5 + round(true[3] * 10)
+        assert low[i] <= key <= high[i]
+    order = sorted(range(len(rules)), key=lambda i: (
+        round(float(resemblance[i]), 1) >= resemblant, round(float(containment[i]), 1),
+        round(float(resemblance[i]) ** 2, 1), round(int(matched[i]) / 20, 1)))
+    assert all(low[a] <= high[b] for a, b in zip(order, order[1:]))  # ascending true rank, consistent bounds

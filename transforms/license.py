@@ -637,15 +637,7 @@ class CandidateFilter:
         if keep and len(rids) > keep:
             m = matched[rids]
             resemblance = m / (distinct + self._lengths[rids] - m)
-            epsilon = 1e-9
-
-            def rank(floor: bool):
-                scaled = (np.floor if floor else np.ceil)(resemblance * 10 + (-epsilon if floor else epsilon))
-                first = scaled / 10 >= resemblant - epsilon if not floor else scaled / 10 >= resemblant + epsilon
-                second = (np.floor if floor else np.ceil)(containment[rids] * 10 + (-epsilon if floor else epsilon))
-                return first * 100.0 + second
-
-            low, high_rank = rank(True), rank(False)
+            low, high_rank = _rank_bounds(resemblance, containment[rids], m, resemblant)
             threshold = np.partition(low, len(low) - keep)[len(low) - keep]
             rids = rids[high_rank >= threshold]
         return rids.tolist()
@@ -672,6 +664,32 @@ class CandidateFilter:
             mask[np.fromiter(matchable_rids, np.int64)] = True
             self._allowed = (matchable_rids, mask)
         return mask
+
+
+def _rank_bounds(resemblance, containment, matched, resemblant: float):
+    """Lower and upper bounds, as int64 keys in the same order, of ScanCode's first-step
+    rank ``(round(resemblance, 1) >= resemblant, round(containment, 1),
+    round(resemblance ** 2, 1), round(matched / 20, 1))``: each rounding is bounded by the
+    floor and the ceiling of its tenths (with a margin for the last bit of a float), and
+    each component gets its own digits of the key."""
+    import numpy as np
+
+    epsilon = 1e-9
+
+    def tenths(values, floor: bool):
+        return (np.floor(values * 10 - epsilon) if floor else np.ceil(values * 10 + epsilon)).astype(np.int64)
+
+    def bound(floor: bool):
+        similar = tenths(resemblance, floor)
+        # tenths / 10.0 is the double Python's round(x, 1) returns for those tenths
+        first = (similar / 10.0 >= resemblant).astype(np.int64)
+        key = first * 10**9 + tenths(containment, floor) * 10**7 + tenths(resemblance * resemblance, floor) * 10**5
+        length = (matched // 2) if floor else (matched + 1) // 2  # round(matched / 20, 1) in tenths
+        if len(length) and int(length.max()) < 10**5:
+            key = key + length
+        return key
+
+    return bound(True), bound(False)
 
 
 class _RuleSubset:
