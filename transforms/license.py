@@ -616,10 +616,10 @@ class CandidateFilter:
         run with these token ids (``-1``: a position that cannot match).
 
         ``keep``: ScanCode's first step keeps only its best ``keep`` rules (``top * 10``),
-        ranked first by ``round(resemblance, 1) >= resemblant`` and then by
-        ``round(containment, 1)``. Rules that ``keep`` others certainly outrank on those
-        two (bounds taken on both sides of each rounding) are left out too; the rest is a
-        superset of ScanCode's best ``keep``, which its own ranking then picks."""
+        ranked by the rounded part of their scores (see :func:`_rank_bounds`). Rules that
+        ``keep`` others certainly outrank there (bounds on both sides of each rounding) are
+        left out too; the rest is a superset of ScanCode's best ``keep``, which its own
+        ranking then picks."""
         import numpy as np
 
         ids = np.unique(np.fromiter((t for t in token_ids if t >= 0), np.int64))
