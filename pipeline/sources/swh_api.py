@@ -44,6 +44,7 @@ from pipeline.sources.swh_export import (
     as_of_micros,
     check_repo_metadata,
     choose_branch,
+    head_record,
     meta_order,
     opted_out_by_ids,
     parse_time,
@@ -310,14 +311,7 @@ def resolve_origin(client: SwhApiClient, origin: str, meta: Optional[RepoMeta], 
 def walk_directory(client: SwhApiClient, head: RepoHead, count: Count, max_depth: int = MAX_DEPTH,
                    max_entries: int = MAX_ENTRIES, locator: str = "") -> Iterator[Union[CodeFile, Reject]]:
     """Every file under the revision's root directory, one API call per directory, in path order."""
-    meta = head.meta or RepoMeta()
-    base = CodeFile(
-        blob_id="", content_id="", directory_id=head.directory, path="", repo_name=repo_name_of(head.origin),
-        snapshot_id=head.snapshot, revision_id=head.revision, branch_name=head.branch, visit_date=head.visit_date,
-        revision_date=head.revision_date, committer_date=head.committer_date, github_id=meta.github_id,
-        star_events_count=int(meta.stars or 0), fork_events_count=int(meta.forks or 0), gha_license_id=meta.license,
-        gha_event_created_at=meta.event_created_at, gha_created_at=meta.created_at, gha_language=meta.language,
-        origin_url=head.origin, locator=locator, owner_github_id=meta.owner_id)
+    base = head_record(head, locator)
 
     def reject(reason: str, detail: str, path: str, content_id: str = "", blob_id: str = "") -> Reject:
         count(f"dropped:{reason}")

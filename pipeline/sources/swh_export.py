@@ -220,6 +220,20 @@ def preference_key(head: RepoHead) -> tuple:
     )
 
 
+def head_record(head: RepoHead, locator: str) -> CodeFile:
+    """The fields every file of a resolved repository shares (identity of the revision,
+    the repository's metadata); the walk fills in each file's own."""
+    meta = head.meta or RepoMeta()
+    return CodeFile(
+        blob_id="", content_id="", directory_id=head.directory, path="", repo_name=repo_name_of(head.origin),
+        snapshot_id=head.snapshot, revision_id=head.revision, branch_name=head.branch, visit_date=head.visit_date,
+        revision_date=head.revision_date, committer_date=head.committer_date, github_id=meta.github_id,
+        star_events_count=int(meta.stars or 0), fork_events_count=int(meta.forks or 0),
+        gha_license_id=meta.license, gha_event_created_at=meta.event_created_at, gha_created_at=meta.created_at,
+        gha_language=meta.language, origin_url=head.origin, locator=locator, owner_github_id=meta.owner_id,
+    )
+
+
 def public_location(location: str) -> str:
     """How a release names its input: a URI as given, a local folder by its name only
     (an absolute path on the build machine says nothing about the input)."""
@@ -875,15 +889,7 @@ class _EmitFn(_Fn):
         if not heads:
             return
         head: RepoHead = heads[0]
-        meta = head.meta or RepoMeta()
-        base = CodeFile(
-            blob_id="", content_id="", directory_id=head.directory, path="", repo_name=repo_name_of(head.origin),
-            snapshot_id=head.snapshot, revision_id=head.revision, branch_name=head.branch, visit_date=head.visit_date,
-            revision_date=head.revision_date, committer_date=head.committer_date, github_id=meta.github_id,
-            star_events_count=int(meta.stars or 0), fork_events_count=int(meta.forks or 0),
-            gha_license_id=meta.license, gha_event_created_at=meta.event_created_at, gha_created_at=meta.created_at,
-            gha_language=meta.language, origin_url=head.origin, locator=self._locator, owner_github_id=meta.owner_id,
-        )
+        base = head_record(head, self._locator)
         for entry in groups["item"]:
             if entry[0] == "file":
                 _kind, path, sha1_git, sha1, length = entry
