@@ -637,25 +637,54 @@ def test_candidate_filter_gives_scancode_s_own_candidates(engine):
         assert high(tids, index.len_legalese) == high.scancode_original(tids, index.len_legalese)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 3000), st.integers(0, 3000)), min_size=1, max_size=40),
-       st.integers(1, 5000), st.sampled_from([0.8, 0.85, 0.5]))
-def test_rank_bounds_hold_scancode_s_rank(rules, distinct, resemblant):
-    """_rank_bounds brackets, in the order of its keys, the rank ScanCode's first step sorts by."""
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 60) | st.integers(1, 3000), st.integers(1, 60) | st.integers(1, 3000)),
+                min_size=2, max_size=80),
+       st.integers(1, 120) | st.integers(1, 5000), st.sampled_from([0.8, 0.85, 0.5]), st.integers(1, 40))
+def test_best_ranked_holds_scancode_s_best(rules, distinct, resemblant, keep):
+    """_best_ranked keeps every rule ScanCode's first step ranks among its best ``keep``
+    (small lengths: many exact and rounded ties, and half tenths)."""
     import numpy as np
 
     lengths = np.array([length for length, _ in rules], dtype=np.int64)
     matched = np.array([min(m, length, distinct) for length, m in rules], dtype=np.int64)
+    rids = np.arange(len(rules), dtype=np.int64) * 3
     resemblance = matched / (distinct + lengths - matched)
     containment = matched / lengths
-    low, high = lic._rank_bounds(resemblance, containment, matched, resemblant)
-    for i in range(len(rules)):
-        res, m = float(resemblance[i]), int(matched[i])
-        # ScanCode's ScoresVector (rounded part), as match_set.compare_token_sets computes it
-        true = (round(res, 1) >= resemblant, round(m / int(lengths[i]), 1), round(res ** 2, 1), round(m / 20, 1))
-        key = int(true[0]) * 10**9 + round(true[1] * 10) * 10**7 + round(true[2] * 10) * 10**5 + round(true[3] * 10)
-        assert low[i] <= key <= high[i]
-    order = sorted(range(len(rules)), key=lambda i: (
-        round(float(resemblance[i]), 1) >= resemblant, round(float(containment[i]), 1),
-        round(float(resemblance[i]) ** 2, 1), round(int(matched[i]) / 20, 1)))
-    assert all(low[a] <= high[b] for a, b in zip(order, order[1:]))  # ascending true rank, consistent bounds
+    keep = min(keep, len(rules))
+    kept = set(rids[lic._best_ranked(rids, resemblance, containment, matched, keep, resemblant)].tolist())
+
+    def scancode_rank(i):  # match_set.compare_token_sets's ScoresVectors, then the rid
+        m, length = int(matched[i]), int(lengths[i])
+        res = m / (distinct + length - m)
+        cont = m / length
+        return ((round(res, 1) >= resemblant, round(cont, 1), round(res ** 2, 1), round(m / 20, 1)),
+                (res >= resemblant, cont, res ** 2, m)), int(rids[i])
+
+    best = sorted(range(len(rules)), key=scancode_rank, reverse=True)[:keep]
+    assert {int(rids[i]) for i in best} <= kept
+
+
+def test_lazy_false_positive_check_agrees_with_scancode(engine):
+    """is_false_positive renders matched texts only when its rule checks would say True:
+    same answers as ScanCode's own on matches that are and are not false positives."""
+    from licensedcode import detection
+
+    index = engine.scanner._index
+    lazy = detection.is_false_positive
+    original = lazy.scancode_original
+    assert lazy is not original  # installed by make_engine
+    filler = "x = 1\n" * 1001
+    texts = [MIT, "# SPDX-License-Identifier: MIT\n", "Licensed under the GPL.\n", filler + "gpl\n",
+             filler + "license: gpl\n", filler + "GPL GPL\n", "Copyright (c) 2020 A. Person\nlicense: gpl\n",
+             filler + "This is freeware.\n", filler + "public domain\n", "licence: BSD\n" + filler + "GPL\n"]
+    answers = []
+    for text in texts:
+        matches = index.match(query_string=text)
+        for group in [matches] + [[m] for m in matches]:
+            for package in (False, True):
+                expected = original(group, package)
+                assert lazy(group, package) == expected
+                answers.append(expected)
+    assert lazy([], False) == original([], False)
+    assert True in answers and False in answers

@@ -611,15 +611,17 @@ class CandidateFilter:
         self._min_containment = np.fromiter(
             ((r._minimum_containment or 0.0) if r is not None else 0.0 for r in rules), np.float64, len(rules))
 
-    def passing(self, token_ids, matchable_rids, keep: int = 0, resemblant: float = 0.8) -> List[int]:
+    def passing(self, token_ids, matchable_rids, keep: int = 0, resemblant: float = 0.8,
+                high_resemblance: bool = False) -> List[int]:
         """The rids (ascending) of ``matchable_rids`` that can pass ScanCode's first step for a query
         run with these token ids (``-1``: a position that cannot match).
 
-        ``keep``: ScanCode's first step keeps only its best ``keep`` rules (``top * 10``),
-        ranked by the rounded part of their scores (see :func:`_rank_bounds`). Rules that
-        ``keep`` others certainly outrank there (bounds on both sides of each rounding) are
-        left out too; the rest is a superset of ScanCode's best ``keep``, which its own
-        ranking then picks."""
+        ``high_resemblance``: ScanCode's first step then keeps only the rules whose
+        resemblance, and its rounding to a tenth, are at least ``resemblant``; both are
+        computed here as Python computes them (see :func:`_tenths`).
+        ``keep``: ScanCode's first step keeps only its best ``keep`` rules (``top * 10``);
+        rules that ``keep`` others certainly outrank are left out too (see :func:`_best_ranked`);
+        the rest is a superset of ScanCode's best ``keep``, which its own ranking then picks."""
         import numpy as np
 
         ids = np.unique(np.fromiter((t for t in token_ids if t >= 0), np.int64))
@@ -634,12 +636,13 @@ class CandidateFilter:
         # IEEE division and comparison in numpy as in Python)
         ok &= ~((self._min_containment > 0) & (containment < self._min_containment))
         rids = np.flatnonzero(ok & self._allowed_mask(matchable_rids))
+        m = matched[rids]
+        resemblance = m / (distinct + self._lengths[rids] - m)
+        if high_resemblance:
+            similar = (resemblance >= resemblant) & (_tenths(resemblance) / 10.0 >= resemblant)
+            rids, m, resemblance = rids[similar], m[similar], resemblance[similar]
         if keep and len(rids) > keep:
-            m = matched[rids]
-            resemblance = m / (distinct + self._lengths[rids] - m)
-            low, high_rank = _rank_bounds(resemblance, containment[rids], m, resemblant)
-            threshold = np.partition(low, len(low) - keep)[len(low) - keep]
-            rids = rids[high_rank >= threshold]
+            rids = rids[_best_ranked(rids, resemblance, containment[rids], m, keep, resemblant)]
         return rids.tolist()
 
     def _intersections(self, ids):
@@ -666,30 +669,52 @@ class CandidateFilter:
         return mask
 
 
-def _rank_bounds(resemblance, containment, matched, resemblant: float):
-    """Lower and upper bounds, as int64 keys in the same order, of ScanCode's first-step
-    rank ``(round(resemblance, 1) >= resemblant, round(containment, 1),
-    round(resemblance ** 2, 1), round(matched / 20, 1))``: each rounding is bounded by the
-    floor and the ceiling of its tenths (with a margin for the last bit of a float), and
-    each component gets its own digits of the key."""
+def _tenths(values, exact: Optional[Callable[[int], float]] = None):
+    """``round(x, 1)`` of Python, in tenths (int64), for each of ``values``. For the few
+    within a hair of a half tenth, where a float's last bit decides, Python rounds them
+    itself: ``round(values[i], 1)``, or ``exact(i)`` (elsewhere ``x * 10`` rounds the same way)."""
     import numpy as np
 
-    epsilon = 1e-9
+    scaled = values * 10
+    whole = np.floor(scaled)
+    part = scaled - whole
+    tenths = whole.astype(np.int64) + (part > 0.5)
+    close = np.flatnonzero(np.abs(part - 0.5) <= 1e-6)
+    for i in close.tolist():
+        tenths[i] = round((exact(i) if exact else round(float(values[i]), 1)) * 10)
+    return tenths
 
-    def tenths(values, floor: bool):
-        return (np.floor(values * 10 - epsilon) if floor else np.ceil(values * 10 + epsilon)).astype(np.int64)
 
-    def bound(floor: bool):
-        similar = tenths(resemblance, floor)
-        # tenths / 10.0 is the double Python's round(x, 1) returns for those tenths
-        first = (similar / 10.0 >= resemblant).astype(np.int64)
-        key = first * 10**9 + tenths(containment, floor) * 10**7 + tenths(resemblance * resemblance, floor) * 10**5
-        length = (matched // 2) if floor else (matched + 1) // 2  # round(matched / 20, 1) in tenths
-        if len(length) and int(length.max()) < 10**5:
-            key = key + length
-        return key
+def _best_ranked(rids, resemblance, containment, matched, keep: int, resemblant: float):
+    """Positions (ascending) of a superset of the ``keep`` candidates ScanCode's first step
+    ranks best. It sorts ``(rounded, full), rid`` descending, where ``rounded`` is
+    ``(round(resemblance, 1) >= resemblant, round(containment, 1), round(resemblance ** 2, 1),
+    round(matched / 20, 1))`` and ``full`` the same four unrounded.
 
-    return bound(True), bound(False)
+    The rounded part is computed here exactly as Python rounds, and the full part
+    exactly but for ``resemblance ** 2`` (C's ``pow``, within a bit of ``r * r``): the
+    ``keep``-th best in this order, K, bounds the rest. A candidate ScanCode ranks above
+    K has a rounded part and a containment at least K's, and, where both equal K's,
+    a squared resemblance at least K's, so a resemblance within a relative 1e-12 of
+    K's at least. All of those are kept."""
+    import numpy as np
+
+    similar = _tenths(resemblance)
+    # one int64 per candidate, its four parts in their own digits (tenths of at most 10, 10, 10, 10**12)
+    rounded = (
+        (similar / 10.0 >= resemblant).astype(np.int64) * 10**17  # tenths / 10.0: the double round() returns
+        + _tenths(containment) * 10**15
+        + _tenths(resemblance * resemblance, lambda i: round(float(resemblance[i]) ** 2, 1)) * 10**13
+        + _tenths(matched / 20)
+    )
+    highly = resemblance >= resemblant
+    order = np.lexsort((rids, matched, resemblance, containment, highly, rounded))  # last key first, ascending
+    k = order[len(order) - keep]
+    above = (rounded > rounded[k]) | ((rounded == rounded[k]) & (
+        (highly > highly[k]) | ((highly == highly[k]) & (
+            (containment > containment[k]) | ((containment == containment[k]) & (
+                resemblance >= resemblance[k] * (1 - 1e-12)))))))
+    return np.flatnonzero(above)
 
 
 class _RuleSubset:
@@ -724,9 +749,9 @@ def install_candidate_filter(index) -> None:
         top = kwargs.get("top", args[0] if args else 50)
         high_resemblance = kwargs.get("high_resemblance", args[1] if len(args) > 1 else False)
         resemblant = kwargs.get("high_resemblance_threshold", args[2] if len(args) > 2 else 0.8)
-        # with high_resemblance, candidates are filtered after ranking: no pruning by rank
-        keep = 0 if high_resemblance else top * 10
-        rids = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids, keep, resemblant)
+        # its first step keeps the best top * 10 (of the highly resemblant ones with high_resemblance)
+        rids = candidate_filter.passing(query_run.matchable_tokens(), matchable_rids, top * 10, resemblant,
+                                        high_resemblance)
         # ScanCode's loop visits every rule of the index to test ``rid in matchable_rids``;
         # it is handed a view of the passing rules only, renumbered in the same order (its
         # ranking breaks ties by rid, which the renumbering keeps), and the rids are mapped back
@@ -752,6 +777,41 @@ def install_candidate_filter(index) -> None:
 
     high_tids_set_subset.scancode_original = original_high
     match_set.high_tids_set_subset = high_tids_set_subset
+
+
+class _NoTextMatch:
+    """A ScanCode match whose ``matched_text()`` is empty (everything else is the match's)."""
+
+    __slots__ = ("_match",)
+
+    def __init__(self, match):
+        self._match = match
+
+    def __getattr__(self, name):
+        return getattr(self._match, name)
+
+    def matched_text(self, *args, **kwargs):
+        return ""
+
+
+def install_lazy_false_positive() -> None:
+    """ScanCode's ``detection.is_false_positive`` first renders the matched text of every
+    match of a detection (about 3 ms each) to look for a copyright word, and then
+    returns False when it finds one; otherwise its other checks, on rule attributes,
+    decide. The same function runs here first with empty texts (no copyright word):
+    when it says False, the texts could not have changed that; only when it says True
+    does ScanCode's function run on the real matches (once per process)."""
+    from licensedcode import detection
+
+    original = getattr(detection.is_false_positive, "scancode_original", detection.is_false_positive)
+
+    def is_false_positive(license_matches, package_license=False):
+        if not original([_NoTextMatch(match) for match in license_matches], package_license):
+            return False
+        return original(license_matches, package_license)
+
+    is_false_positive.scancode_original = original
+    detection.is_false_positive = is_false_positive
 
 
 class Engine:
@@ -782,6 +842,7 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
         if enabled:
             gc.enable()
     install_candidate_filter(index)
+    install_lazy_false_positive()
     gc.collect()
     gc.freeze()
     return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
