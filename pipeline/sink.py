@@ -25,7 +25,7 @@ import xxhash
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.base import BeamCounter
-from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject
+from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject, pack, unpack
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,8 +144,8 @@ class _WriteShardFn(beam.DoFn):
         self._count = BeamCounter(self._stage)
 
     def process(self, element):
-        (group, index, total), rows = element
-        rows = sorted(rows, key=self._order)
+        (group, index, total), packed = element
+        rows = sorted(map(unpack, packed), key=self._order)
         data = self._encode(rows)
         rel = self._path_of(group, index, total)
         write_file(FileSystems.join(self._staging, rel), data)
@@ -176,19 +176,21 @@ class WriteShards(beam.PTransform):
 
     def expand(self, rows):
         group_of, weight, target, hash_of = self._group_of, self._weight, self._target, self._hash_of
+        # rows wait, packed, for the sizes (a side input), then cross the shuffle packed
+        placed = rows | "Place" >> beam.Map(lambda r: (group_of(r), weight(r), hash_of(r), pack(r)))
         sizes = (
-            rows
-            | "Weigh" >> beam.Map(lambda r: (group_of(r), weight(r)))
+            placed
+            | "Weigh" >> beam.Map(lambda p: (p[0], p[1]))
             | "SizePerGroup" >> beam.CombinePerKey(sum)
         )
 
-        def key(row, sizes):
-            group = group_of(row)
+        def key(placed_row, sizes):
+            group, _weight, row_hash, packed = placed_row
             total = max(1, math.ceil(sizes[group] / target))
-            return (group, hash_of(row) % total, total), row
+            return (group, row_hash % total, total), packed
 
         return (
-            rows
+            placed
             | "KeyByShard" >> beam.Map(key, sizes=beam.pvalue.AsDict(sizes))
             | "GroupShards" >> beam.GroupByKey()
             | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._encode, self._order, self._path_of))

@@ -87,3 +87,20 @@ def test_verify_holds_then_catches_each_kind_of_damage(tmp_path):
     os.remove(full)
     assert any("missing" in p for p in verify_release(root))
     assert verify_release(str(tmp_path / "nothing")) != []
+
+
+def test_pack_gives_the_same_value_back():
+    from transforms.record import CodeFile, Reject, pack, unpack
+
+    text = "def f():\n    return '\u00e9\u4e2d\U0001f600'\n" * 500 + "\udcff lone surrogate\n"
+    record = CodeFile(blob_id="b" * 40, content_id="c", directory_id="d", path="a/\u00e9.py", repo_name="o/r",
+                      snapshot_id="s", revision_id="r", branch_name="main", content=text, length_bytes=len(text) + 9,
+                      detected_licenses=["MIT"], star_events_count=3)
+    for value in (record, record._replace(content=""), Reject(stage="decode", reason="binary", detail="",
+                                                                 repo_name="o/r", path="x", blob_id="", content_id="",
+                                                                 snapshot_id="", revision_id="", origin_url=""),
+                  (("pref", -3), b"\x00\xff"), None):
+        packed = pack(value)
+        assert isinstance(packed, bytes) and unpack(packed) == value
+        assert type(unpack(packed)) is type(value)
+    assert len(pack(record)) < len(text) / 4  # repetitive text: well compressed

@@ -103,7 +103,7 @@ import yaml
 from apache_beam.metrics import Metrics
 
 from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome
-from transforms.record import CodeFile, reject_for
+from transforms.record import CodeFile, pack, reject_for, unpack
 
 STAGE = "license"
 #: counter namespace for figures that depend on scheduling (cache hits): not in releases
@@ -1466,7 +1466,7 @@ class _RuntimeCounter:
 
 
 class _ExtractFn(beam.DoFn):
-    """file -> ``((snapshot, folder), (file, header))`` + tagged ``((snapshot, folder), evidence)``."""
+    """file -> ``((snapshot, folder), (packed file, header))`` + tagged ``((snapshot, folder), evidence)``."""
 
     def __init__(self, shared, factory: Callable[[], Engine]):
         self._shared = shared
@@ -1487,7 +1487,7 @@ class _ExtractFn(beam.DoFn):
         key = (record.snapshot_id, folder_of(record.path))
         for item in items:
             yield beam.pvalue.TaggedOutput(EVIDENCE, (key, item))
-        yield key, (record, header)
+        yield key, (pack(record), header)  # every file of the input crosses the folder join: packed
 
 
 def _ask_ancestors(key: Tuple[str, str]) -> Iterator[Tuple[Tuple[str, str], str]]:
@@ -1550,7 +1550,8 @@ class _AssignFn(beam.DoFn):
         for tag, value in values:  # second pass: the files, one at a time
             if tag != _FILE:
                 continue
-            record, header = value
+            packed, header = value
+            record = unpack(packed)
             try:
                 out = assign(record, header, verdict, self._spdx, self._config, self._count)
             except Exception as exc:

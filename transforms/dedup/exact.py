@@ -18,8 +18,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import apache_beam as beam
 
 from transforms.base import BeamCounter, Count
-from transforms.dedup.preference import better, best
-from transforms.record import CodeFile
+from transforms.dedup.preference import best, preference_key
+from transforms.record import CodeFile, pack, unpack
 
 STAGE = "exact_dedup"
 
@@ -66,26 +66,38 @@ def exact_dedup(records: Iterable[CodeFile], count: Count) -> List[CodeFile]:
     return kept
 
 
-Accumulator = Optional[Tuple[CodeFile, int]]
+#: a record as it crosses a dedup shuffle: its preference key and the packed record
+Entry = Tuple[Tuple, bytes]
+Accumulator = Optional[Tuple[Entry, int]]
+
+
+def entry(record: CodeFile) -> Entry:
+    """``(preference_key(record), pack(record))``: what :class:`BestCopy` combines."""
+    return preference_key(record), pack(record)
+
+
+def _better(a: Entry, b: Entry) -> Entry:
+    return a if a[0] <= b[0] else b
 
 
 class BestCopy(beam.CombineFn):
-    """Combines the copies of a blob into ``(preferred copy, number of copies)``."""
+    """Combines the :func:`entry` of each copy of a blob into ``(preferred entry, number of copies)``:
+    the preference keys decide, the packed records ride along unopened."""
 
     def create_accumulator(self) -> Accumulator:
         return None
 
-    def add_input(self, acc: Accumulator, record: CodeFile) -> Accumulator:
+    def add_input(self, acc: Accumulator, value: Entry) -> Accumulator:
         if acc is None:
-            return record, 1
-        return better(acc[0], record), acc[1] + 1
+            return value, 1
+        return _better(acc[0], value), acc[1] + 1
 
     def merge_accumulators(self, accumulators: Iterable[Accumulator]) -> Accumulator:
         merged = None
         for acc in accumulators:
             if acc is None:
                 continue
-            merged = acc if merged is None else (better(merged[0], acc[0]), merged[1] + acc[1])
+            merged = acc if merged is None else (_better(merged[0], acc[0]), merged[1] + acc[1])
         return merged
 
     def extract_output(self, acc: Accumulator) -> Accumulator:
@@ -101,9 +113,9 @@ class _EmitBest(beam.DoFn):
         self._count = BeamCounter(self._stage)
 
     def process(self, element):
-        _key, (record, copies) = element
+        _key, ((_preference, packed), copies) = element
         count_copies(self._count, copies)
-        yield record
+        yield unpack(packed)
 
 
 class ExactDedup(beam.PTransform):
@@ -116,7 +128,7 @@ class ExactDedup(beam.PTransform):
     def expand(self, records):
         return (
             records
-            | "KeyByBlob" >> beam.Map(lambda record: (dedup_key(record), record))
+            | "KeyByBlob" >> beam.Map(lambda record: (dedup_key(record), entry(record)))
             | "BestPerBlob" >> beam.CombinePerKey(BestCopy())
             | "Emit" >> beam.ParDo(_EmitBest(STAGE)).with_output_types(CodeFile)
         )

@@ -43,7 +43,7 @@ import apache_beam as beam
 
 from transforms.base import BeamCounter, Count
 from transforms.dedup.components import ConnectedComponents, components
-from transforms.dedup.exact import BestCopy, dedup_key, size_bucket
+from transforms.dedup.exact import BestCopy, dedup_key, entry, size_bucket
 from transforms.dedup.minhash import (
     MinHasher,
     NearDedupConfig,
@@ -54,7 +54,7 @@ from transforms.dedup.minhash import (
     signature_bytes,
 )
 from transforms.dedup.preference import best
-from transforms.record import CodeFile
+from transforms.record import CodeFile, unpack
 
 STAGE = "near_dedup"
 _SIGNATURES = "signatures"
@@ -178,7 +178,7 @@ class _SignFn(beam.DoFn):
                 continue
             self._count("signatures")
             node = dedup_key(record)
-            yield node, record
+            yield node, entry(record)  # packed: every record crosses the Route join
             yield beam.pvalue.TaggedOutput(_SIGNATURES, (node, signature_bytes(sigs[i])))
             if self._exact:
                 yield beam.pvalue.TaggedOutput(_SETS, (node, signature_bytes(sets[i])))
@@ -276,12 +276,12 @@ class _UnverifiedEdgeFn(beam.DoFn):
         yield pair
 
 
-def _route_record(count, _node, label, record):
+def _route_record(count, _node, label, record_entry):
     if label is None:
         count("kept")
-        yield record
+        yield unpack(record_entry[1])
     else:
-        yield beam.pvalue.TaggedOutput(_CLUSTERED, (label, record))
+        yield beam.pvalue.TaggedOutput(_CLUSTERED, (label, record_entry))
 
 
 class _EmitComponentFn(beam.DoFn):
@@ -289,9 +289,9 @@ class _EmitComponentFn(beam.DoFn):
         self._count = BeamCounter(STAGE)
 
     def process(self, element):
-        _label, (record, size) = element
+        _label, ((_preference, packed), size) = element
         count_component(self._count, size)
-        yield record
+        yield unpack(packed)
 
 
 def _bands_of(element, bands: int, rows: int):

@@ -51,11 +51,6 @@ def preference_key(record: CodeFile) -> Tuple:
     )
 
 
-def better(a: CodeFile, b: CodeFile) -> CodeFile:
-    """The preferred of two records."""
-    return a if preference_key(a) <= preference_key(b) else b
-
-
 def best(records: Iterable[CodeFile]) -> CodeFile:
     """The preferred record of a non-empty iterable."""
     return min(records, key=preference_key)
