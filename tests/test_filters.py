@@ -225,3 +225,12 @@ _ENCODED_ALPHABET = "aZ09+/=\n \t,.x\\u\u00e9\u4e2d\U0001f600\udcff-_"
 def test_encoded_spans_fast_path_matches_the_expressions(pieces, noise):
     text = noise.join(pieces) + noise
     assert encoded_spans(text) == _reference_spans(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["de", "0x1f", "\\x41", "AB", "00", "zz", "0x1", "abc", ",", " ", "\t\n", ", ", "\\",
+                                 "x", "\x1c", "_", "9", "0xg1", "\\x4", ";", "\u00e9"]), max_size=80))
+def test_hex_runs_are_the_expression_s_matches(units):
+    """The numpy hex-run finder gives ENCODED_DATA[1]'s spans (units, separators and their near misses)."""
+    text = "".join(units)
+    assert filters._hex_runs(text) == [m.span() for m in filters.ENCODED_DATA[1].finditer(text)]

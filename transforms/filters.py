@@ -212,10 +212,84 @@ def _base64_runs(text: str) -> List[Tuple[int, int]]:
     return list(zip(starts[long_].tolist(), ends[long_].tolist()))
 
 
+# byte -> class bits (1: word, 2: hex digit, 4: whitespace, as \\w and \\s see ASCII), for bytes.translate
+_ASCII_CLASSES = bytes(
+    (1 if chr(byte).isalnum() or byte == ord("_") else 0)
+    | (2 if chr(byte) in "0123456789abcdefABCDEF" else 0)
+    | (4 if chr(byte) in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f " else 0)
+    if byte < 128 else 0
+    for byte in range(256)
+)
+
+
+def _runs(mask):
+    """``(starts, ends)`` of the runs of True in a bool array."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).view(np.int8)))
+    return edges[0::2], edges[1::2]
+
+
+def _hex_runs(text: str) -> List[Tuple[int, int]]:
+    """``ENCODED_DATA[1]``'s match spans, computed with numpy for an ASCII text (else by the
+    expression). What the expression matches, position by position:
+
+    * a *unit* is a word (a run of ``\\w``) that is two hex digits, or ``0x`` and two hex
+      digits (starting at the word), or ``x`` and two hex digits right after a backslash
+      that itself follows a word character (the unit then starts at the backslash);
+    * after a unit, the expression takes a comma if there is one, else every whitespace
+      character that follows; the next unit must start exactly there (a comma then a
+      space ends the run);
+    * a match is a chain of 8 or more units, from the first unit of the chain to the
+      end of what its last unit took after it (units chain one way only, so the first
+      unit of a chain is where the leftmost match starts)."""
+    if not text.isascii():
+        return [m.span() for m in _HEX_FAST.finditer(text)]
+    encoded = text.encode("ascii")
+    n = len(encoded)
+    if n < 16:
+        return []
+    raw = np.frombuffer(encoded, np.uint8)
+    classes = np.frombuffer(encoded.translate(_ASCII_CLASSES), np.uint8)
+    word = (classes & 1).view(np.bool_)
+    hexdigit = (classes & 2) != 0
+    starts, ends = _runs(word)
+    length = ends - starts
+
+    def hex_at(offsets):
+        return hexdigit[np.minimum(offsets, n - 1)]
+
+    plain = (length == 2) & hex_at(starts) & hex_at(starts + 1)
+    prefixed = ((length == 4) & (raw[starts] == ord("0")) & (raw[np.minimum(starts + 1, n - 1)] == ord("x"))
+                & hex_at(starts + 2) & hex_at(starts + 3))
+    before = np.maximum(starts - 1, 0)
+    escaped = ((length == 3) & (raw[starts] == ord("x")) & (starts >= 2) & (raw[before] == ord("\\"))
+               & word[np.maximum(starts - 2, 0)] & hex_at(starts + 1) & hex_at(starts + 2))
+    unit = plain | prefixed | escaped
+    if int(unit.sum()) < 8:
+        return []
+    unit_start = np.where(escaped, starts - 1, starts)[unit]
+    unit_end = ends[unit]
+    # what a unit takes after it: a comma, else the whitespace run there (if any)
+    at_end = np.minimum(unit_end, n - 1)
+    comma = (unit_end < n) & (raw[at_end] == ord(","))
+    space_starts, space_ends = _runs((classes & 4) != 0)
+    run = np.searchsorted(space_starts, unit_end)
+    run_clipped = np.minimum(run, max(len(space_starts) - 1, 0))
+    spaced = (run < len(space_starts)) & (space_starts[run_clipped] == unit_end) if len(space_starts) else (
+        np.zeros(len(unit_end), dtype=bool))
+    taken = np.where(comma, unit_end + 1, unit_end)
+    if len(space_starts):
+        taken = np.where(~comma & spaced, space_ends[run_clipped], taken)
+    # units in order of their starts: a unit's successor is the next unit, when it starts where this one's take ends
+    linked = taken[:-1] == unit_start[1:]
+    first, last = _runs(linked)  # a chain: units first..last
+    long_ = last - first + 1 >= 8
+    return list(zip(unit_start[first[long_]].tolist(), taken[last[long_]].tolist()))
+
+
 def encoded_spans(text: str) -> List[Tuple[int, int]]:
     """Merged ``(start, end)`` spans of :data:`ENCODED_DATA` matches, in order."""
     spans = _base64_runs(text)
-    spans.extend(m.span() for m in _HEX_FAST.finditer(text))
+    spans.extend(_hex_runs(text))
     if "\\u" in text:
         spans.extend(m.span() for m in ENCODED_DATA[2].finditer(text))
     spans.sort()
