@@ -829,7 +829,8 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     The index is some 1.4 million Python objects that live as long as the process;
     ``gc.freeze()`` takes them out of the cyclic collector's full passes, which
     otherwise walk them all again and again while ScanCode allocates (it halves the
-    time of a license file scan)."""
+    time of a license file scan). It also sets the process's collector thresholds
+    (see below): this runs once per worker process, before its first file."""
     import gc
 
     from licensedcode.cache import get_index
@@ -845,6 +846,10 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     install_lazy_false_positive()
     gc.collect()
     gc.freeze()
+    # a young collection every 50,000 net allocations instead of 700: the stages allocate
+    # millions of short-lived containers that reference counting frees anyway (bench/e2e at
+    # 207 MB: 1,856 collections and ~1.9 s -> 19 and ~1.0 s)
+    gc.set_threshold(50_000, 10, 10)
     return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
 
 
