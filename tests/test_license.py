@@ -635,6 +635,16 @@ def test_candidate_filter_gives_scancode_s_own_candidates(engine):
     for tids in (intbitset(), intbitset([0, 5, index.len_legalese - 1, index.len_legalese, 20000]),
                  intbitset(range(0, 30000, 7))):
         assert high(tids, index.len_legalese) == high.scancode_original(tids, index.len_legalese)
+    from collections import defaultdict
+
+    multi = match_set.multisets_intersector
+    assert multi is not multi.scancode_original
+    rule_msets = [m for m in index.msets_by_rid[:3000:7] if m is not None]
+    for query in ({}, {1: 2, 5: 1}, dict(list(rule_msets[3].items())[:40]), {k: 3 for k in range(0, 5000, 3)},
+                  {**{k: 1 for k in range(200)}, 7: 0}):
+        for mset in rule_msets + [{}, {7: 0, 9: 2}]:
+            expected = multi.scancode_original(defaultdict(int, query), defaultdict(int, mset))
+            assert multi(defaultdict(int, query), defaultdict(int, mset)) == expected
 
 
 @settings(max_examples=300, deadline=None)
