@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import math
-from typing import Callable, Iterable, List, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence
 
 import apache_beam as beam
 import pyarrow as pa
@@ -32,8 +32,11 @@ from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject
 class SinkConfig:
     #: a language's shards hold about this many bytes of content each
     target_shard_bytes: int = 256_000_000
-    #: rows per Parquet row group
+    #: rows per Parquet row group, at most
     row_group_rows: int = 10_000
+    #: a row group ends once its files' ``length_bytes`` reach this: the sink builds one
+    #: row group at a time, so this (not the shard size) bounds the rows it holds decoded
+    row_group_bytes: int = 32_000_000
     #: zstd level of the Parquet shards
     zstd_level: int = 9
     #: rejects are split into files of about this many rows
@@ -90,8 +93,7 @@ def _timestamp(value):
     return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(datetime.timezone.utc)
 
 
-def encode_parquet(records: Sequence[CodeFile], config: SinkConfig) -> bytes:
-    """Parquet bytes of ``records`` in the given order (zstd, fixed row groups)."""
+def _table(records: Sequence[CodeFile]) -> pa.Table:
     columns = {}
     for name in RELEASE_FIELDS:
         values = [getattr(r, name) for r in records]
@@ -100,22 +102,42 @@ def encode_parquet(records: Sequence[CodeFile], config: SinkConfig) -> bytes:
         elif name == "detected_licenses":
             values = [list(v) for v in values]
         columns[name] = pa.array(values, type=PARQUET_SCHEMA.field(name).type)
-    table = pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
+    return pa.Table.from_pydict(columns, schema=PARQUET_SCHEMA)
+
+
+def row_groups(records: Iterable[CodeFile], config: SinkConfig) -> Iterator[List[CodeFile]]:
+    """``records`` (in order) cut into row groups: ``row_group_rows`` rows at most, and a group
+    ends at the first row that brings its ``length_bytes`` to ``row_group_bytes``."""
+    group: List[CodeFile] = []
+    weight = 0
+    for record in records:
+        group.append(record)
+        weight += record.length_bytes or 0
+        if len(group) >= config.row_group_rows or weight >= config.row_group_bytes:
+            yield group
+            group, weight = [], 0
+    if group:
+        yield group
+
+
+def encode_parquet(records: Iterable[CodeFile], config: SinkConfig) -> bytes:
+    """Parquet bytes of ``records`` in the given order (zstd, row groups by :func:`row_groups`).
+
+    ``records`` is read once, a row group at a time: only one row group is ever
+    decoded and converted to Arrow at once."""
     buffer = io.BytesIO()
-    pq.write_table(
-        table,
-        buffer,
-        compression="zstd",
-        compression_level=config.zstd_level,
-        row_group_size=config.row_group_rows,
-        use_dictionary=True,
-        write_statistics=True,
-        store_schema=True,
-    )
+    with pq.ParquetWriter(buffer, PARQUET_SCHEMA, compression="zstd", compression_level=config.zstd_level,
+                          use_dictionary=True, write_statistics=True, store_schema=True) as writer:
+        empty = True
+        for group in row_groups(records, config):
+            writer.write_table(_table(group), row_group_size=len(group))
+            empty = False
+        if empty:
+            writer.write_table(_table([]))
     return buffer.getvalue()
 
 
-def encode_jsonl(rows: Sequence[NamedTuple]) -> bytes:
+def encode_jsonl(rows: Iterable[NamedTuple]) -> bytes:
     return b"".join(
         json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
         for row in rows
@@ -133,25 +155,26 @@ def write_file(path: str, data: bytes) -> None:
 
 
 class _WriteShardFn(beam.DoFn):
-    def __init__(self, stage: str, staging: str, encode: Callable, order: Callable, path_of: Callable):
+    def __init__(self, stage: str, staging: str, encode: Callable, path_of: Callable):
         self._stage = stage
         self._staging = staging
         self._encode = encode
-        self._order = order
         self._path_of = path_of
 
     def setup(self):
         self._count = BeamCounter(self._stage)
 
     def process(self, element):
-        (group, index, total), packed = element
-        rows = sorted(map(unpack, packed), key=self._order)
-        data = self._encode(rows)
+        (group, index, total), entries = element
+        # (order key, packed row): sorted packed, then decoded one by one as the encoder reads them
+        # (the packed bytes break ties between equal keys, so the order never depends on arrival)
+        entries = sorted(entries)
+        data = self._encode(unpack(packed) for _order, packed in entries)
         rel = self._path_of(group, index, total)
         write_file(FileSystems.join(self._staging, rel), data)
-        self._count("kept", len(rows))
+        self._count("kept", len(entries))
         self._count("shards")
-        yield ShardInfo(rel, hashlib.sha256(data).hexdigest(), len(data), len(rows), group)
+        yield ShardInfo(rel, hashlib.sha256(data).hexdigest(), len(data), len(entries), group)
 
 
 class WriteShards(beam.PTransform):
@@ -175,9 +198,9 @@ class WriteShards(beam.PTransform):
         self._path_of = path_of
 
     def expand(self, rows):
-        group_of, weight, target, hash_of = self._group_of, self._weight, self._target, self._hash_of
+        group_of, weight, target, hash_of, order = self._group_of, self._weight, self._target, self._hash_of, self._order
         # rows wait, packed, for the sizes (a side input), then cross the shuffle packed
-        placed = rows | "Place" >> beam.Map(lambda r: (group_of(r), weight(r), hash_of(r), pack(r)))
+        placed = rows | "Place" >> beam.Map(lambda r: (group_of(r), weight(r), hash_of(r), (order(r), pack(r))))
         sizes = (
             placed
             | "Weigh" >> beam.Map(lambda p: (p[0], p[1]))
@@ -185,15 +208,15 @@ class WriteShards(beam.PTransform):
         )
 
         def key(placed_row, sizes):
-            group, _weight, row_hash, packed = placed_row
+            group, _weight, row_hash, entry = placed_row
             total = max(1, math.ceil(sizes[group] / target))
-            return (group, row_hash % total, total), packed
+            return (group, row_hash % total, total), entry
 
         return (
             placed
             | "KeyByShard" >> beam.Map(key, sizes=beam.pvalue.AsDict(sizes))
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._encode, self._order, self._path_of))
+            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._encode, self._path_of))
         )
 
 

@@ -104,3 +104,36 @@ def test_pack_gives_the_same_value_back():
         assert isinstance(packed, bytes) and unpack(packed) == value
         assert type(unpack(packed)) is type(value)
     assert len(pack(record)) < len(text) / 4  # repetitive text: well compressed
+
+
+def test_row_groups_end_at_rows_or_bytes_and_are_read_one_at_a_time(tmp_path):
+    import io
+
+    from pipeline.sink import row_groups
+
+    config = SinkConfig(row_group_rows=3, row_group_bytes=100)
+    rows = [rec(f"{i:02d}.py", length_bytes=size) for i, size in enumerate([10, 20, 30, 99, 1, 120, 5, 5, 5, 5, 7])]
+    groups = [[r.path for r in group] for group in row_groups(rows, config)]
+    assert groups == [["00.py", "01.py", "02.py"], ["03.py", "04.py"], ["05.py"], ["06.py", "07.py", "08.py"],
+                      ["09.py", "10.py"]]
+    read = []
+
+    def lazily():
+        for row in rows:
+            read.append(row.path)
+            yield row
+
+    data = encode_parquet(lazily(), config)
+    assert read == [r.path for r in rows]
+    metadata = pq.ParquetFile(io.BytesIO(data)).metadata
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [3, 2, 1, 3, 2]
+    assert pq.read_table(io.BytesIO(data)).column("path").to_pylist() == [r.path for r in rows]
+    # one row group: the same bytes pyarrow's write_table gives the whole table
+    single = encode_parquet(rows[:3], config)
+    buffer = io.BytesIO()
+    from pipeline.sink import _table
+
+    pq.write_table(_table(rows[:3]), buffer, compression="zstd", compression_level=config.zstd_level,
+                   row_group_size=10_000, use_dictionary=True, write_statistics=True, store_schema=True)
+    assert buffer.getvalue() == single
+    assert pq.read_table(io.BytesIO(encode_parquet([], config))).num_rows == 0
