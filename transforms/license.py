@@ -291,6 +291,9 @@ class Spdx:
         from license_expression import get_license_index, get_spdx_licensing
 
         self.licensing = get_spdx_licensing()
+        # parsing an expression costs ~0.1 ms and a run meets the same few hundred again and
+        # again: normalize, ids and classify remember their answers (plain values, bounded)
+        self._memo: Dict[Tuple, object] = {}
         self._category: Dict[str, str] = {}
         for entry in get_license_index():
             category = entry.get("category") or ""
@@ -300,6 +303,7 @@ class Spdx:
                 if key:
                     self._category.setdefault(key.lower(), category)
         self.policy = self._load_policy(policy_path)
+        self._memo.clear()  # nothing remembered while the policy was being read
 
     def _load_policy(self, path: str) -> Policy:
         with open(path, encoding="utf-8") as handle:
@@ -385,11 +389,26 @@ class Spdx:
         joined = f" {tree[0]} ".join(cls._text(child, False) for child in tree[1])
         return joined if top else f"({joined})"
 
+    _MEMO_ENTRIES = 50_000
+
+    def _remembered(self, key: Tuple, compute: Callable[[], object]):
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        value = compute()
+        if len(memo) >= self._MEMO_ENTRIES:
+            memo.clear()
+        memo[key] = value
+        return value
+
     def normalize(self, text: str, drop_ignored: bool = True) -> Tuple[str, Tuple[str, ...]]:
         """``(expression, invalid ids)``; ``''`` when there is nothing (or nothing parseable).
 
         Unknown ids become ``LicenseRef-scancode-unknown-spdx``; ids the policy
         ignores are dropped (``MIT AND LicenseRef-scancode-warranty-disclaimer`` -> ``MIT``)."""
+        return self._remembered(("normalize", text, drop_ignored), lambda: self._normalize(text, drop_ignored))
+
+    def _normalize(self, text: str, drop_ignored: bool) -> Tuple[str, Tuple[str, ...]]:
         text = (text or "").strip()
         if not text:
             return "", ()
@@ -415,6 +434,9 @@ class Spdx:
 
     def ids(self, expression: str) -> Tuple[str, ...]:
         """The SPDX ids (licenses and exceptions) of an expression, sorted, unique."""
+        return self._remembered(("ids", expression), lambda: self._ids(expression))
+
+    def _ids(self, expression: str) -> Tuple[str, ...]:
         if not expression:
             return ()
         parsed = self.licensing.parse(expression, validate=False, strict=False)
@@ -439,6 +461,9 @@ class Spdx:
 
     def classify(self, expression: str) -> str:
         """``permissive`` / ``non_permissive`` for an expression; ``no_license`` for none."""
+        return self._remembered(("classify", expression), lambda: self._classify(expression))
+
+    def _classify(self, expression: str) -> str:
         if not expression:
             return NO_LICENSE
         from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
