@@ -3,7 +3,7 @@
 Per language: files, content bytes (UTF-8 bytes of the released ``content``),
 tokens (``None`` when no tokenizer counted them) and distinct repositories;
 files per SPDX license id and per ``license_type``; distinct repositories
-overall. Computed with ``CombinePerKey``/``Distinct`` over the records the sink
+overall. Computed with ``CombinePerKey``/``GroupByKey`` over the records the sink
 writes, so it scales with the run; written once, next to ``shards.json``, and
 read by the driver for the manifest, the changelog and the dataset card.
 """
@@ -59,45 +59,56 @@ def _write(stats: Dict[str, Any], staging: str) -> None:
     write_file(FileSystems.join(staging, STATS), json.dumps(stats, sort_keys=True, indent=1).encode())
 
 
+def counted_facts(record: CodeFile) -> List[Tuple[Tuple[str, str], Tuple[int, int, int, int]]]:
+    """What one record adds to the sums: ``((kind, key), (files, bytes, tokens, counted))``
+    for its language, each of its licenses and its license type."""
+    language, values = language_values(record)
+    facts = [(("language", language), values)]
+    facts += [(("license", key), (n, 0, 0, 0)) for key, n in license_keys(record)]
+    facts.append((("license_type", record.license_type), (1, 0, 0, 0)))
+    return facts
+
+
+def repository_facts(record: CodeFile) -> List[Tuple[Tuple[str, str, str], None]]:
+    """The repository of a record, once per language and once overall (deduplicated by key)."""
+    return [(("language", record.language, record.repo_name), None), (("all", "", record.repo_name), None)]
+
+
+def _count_repository(grouped) -> Tuple[Tuple[str, str], int]:
+    (kind, language, _repo), _ = grouped
+    return (kind, language), 1
+
+
+def _assemble(_, counts, repositories) -> Dict[str, Any]:
+    by_kind: Dict[str, List] = {"language": [], "license": [], "license_type": []}
+    for (kind, key), values in counts:
+        by_kind[kind].append((key, values if kind == "language" else values[0]))
+    per_language = [(language, n) for (kind, language), n in repositories if kind == "language"]
+    overall = sum(n for (kind, _language), n in repositories if kind == "all")
+    return assemble(None, by_kind["language"], per_language, by_kind["license"], by_kind["license_type"], overall)
+
+
 class ReleaseStats(beam.PTransform):
-    """Records -> one stats dict (see the module docstring)."""
+    """Records -> one stats dict (see the module docstring): one combine for every sum,
+    one grouping for the distinct repositories (a few transforms, not one chain per figure)."""
 
     def expand(self, records):
-        languages = (
+        counts = (
             records
-            | "PerLanguage" >> beam.Map(language_values)
-            | "SumPerLanguage" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum, sum, sum))
-        )
-        repos_per_language = (
-            records
-            | "LanguageRepo" >> beam.Map(lambda r: (r.language, r.repo_name))
-            | "DistinctLanguageRepo" >> beam.Distinct()
-            | "OnePerLanguageRepo" >> beam.Map(lambda kv: (kv[0], 1))
-            | "ReposPerLanguage" >> beam.CombinePerKey(sum)
-        )
-        licenses = records | "LicenseIds" >> beam.FlatMap(license_keys) | "FilesPerLicense" >> beam.CombinePerKey(sum)
-        license_types = (
-            records
-            | "LicenseType" >> beam.Map(lambda r: (r.license_type, 1))
-            | "FilesPerLicenseType" >> beam.CombinePerKey(sum)
+            | "Facts" >> beam.FlatMap(counted_facts)
+            | "Sums" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum, sum, sum))
         )
         repositories = (
             records
-            | "RepoNames" >> beam.Map(lambda r: r.repo_name)
-            | "DistinctRepos" >> beam.Distinct()
-            | "CountRepos" >> beam.combiners.Count.Globally()
+            | "RepositoryFacts" >> beam.FlatMap(repository_facts)
+            | "DistinctRepositories" >> beam.GroupByKey()
+            | "OnePerRepository" >> beam.Map(_count_repository)
+            | "Repositories" >> beam.CombinePerKey(sum)
         )
         return (
             records.pipeline
             | "Start" >> beam.Create([None])
-            | "Assemble" >> beam.Map(
-                assemble,
-                beam.pvalue.AsList(languages),
-                beam.pvalue.AsList(repos_per_language),
-                beam.pvalue.AsList(licenses),
-                beam.pvalue.AsList(license_types),
-                beam.pvalue.AsSingleton(repositories),
-            )
+            | "Assemble" >> beam.Map(_assemble, beam.pvalue.AsList(counts), beam.pvalue.AsList(repositories))
         )
 
 
