@@ -883,13 +883,14 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     gc.disable()  # unpickling 1.4 million objects triggers a full collection after full collection: 2x slower
     try:
         index = get_index()
+        install_candidate_filter(index)
+        install_lazy_false_positive()
+        # frozen without a full collection first (0.3 s over the index): unpickling and the
+        # filter's arrays leave no reference cycles behind for one to find
+        gc.freeze()
     finally:
         if enabled:
             gc.enable()
-    install_candidate_filter(index)
-    install_lazy_false_positive()
-    gc.collect()
-    gc.freeze()
     # a young collection every 50,000 net allocations instead of 700: the stages allocate
     # millions of short-lived containers that reference counting frees anyway (bench/e2e at
     # 207 MB: 1,856 collections and ~1.9 s -> 19 and ~1.0 s)
