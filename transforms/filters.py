@@ -185,16 +185,22 @@ ENCODED_DATA = (
 )
 
 
-#: the same expressions, made fast (tests check both give the same spans): a hexadecimal
-#: match starts at a hex digit or a backslash, so a lookahead lets the engine skip other
-#: positions; a ``\\uXXXX`` run needs ``\\u`` in the text; and the base64 expression
-#: matches exactly the runs of 64 or more characters of its class (a match always starts
-#: where a run starts, and is greedy), found with numpy instead of a regex tried at every
-#: position (on bench/e2e's corpus the check goes from 10.5 to 26 MB/s, same spans)
+#: the same expressions, made fast (tests check both give the same spans): the base64
+#: expression matches exactly the runs of 64 or more characters of its class (a match
+#: always starts where a run starts, and is greedy), found with numpy instead of a regex
+#: tried at every position; hexadecimal bytes are found with numpy in ASCII text
+#: (:func:`_hex_runs`), elsewhere by the expression behind a lookahead (a match starts at
+#: a hex digit or a backslash); a ``\\uXXXX`` run needs ``\\u`` in the text
 _HEX_FAST = re.compile(r"(?=[0-9a-fA-F\\])" + ENCODED_DATA[1].pattern)
 _BASE64_CHARS = np.zeros(256, dtype=bool)
 _BASE64_CHARS[np.frombuffer(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/\n=", np.uint8)] = True
 _BASE64_MIN_RUN = 64
+
+
+def _runs(mask):
+    """``(starts, ends)`` of the runs of True in a bool array."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).view(np.int8)))
+    return edges[0::2], edges[1::2]
 
 
 def _base64_runs(text: str) -> List[Tuple[int, int]]:
@@ -206,8 +212,7 @@ def _base64_runs(text: str) -> List[Tuple[int, int]]:
         inside = np.zeros(len(codes), dtype=bool)
         small = codes < 256
         inside[small] = _BASE64_CHARS[codes[small]]
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], inside, [False])).view(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
+    starts, ends = _runs(inside)
     long_ = ends - starts >= _BASE64_MIN_RUN
     return list(zip(starts[long_].tolist(), ends[long_].tolist()))
 
@@ -220,12 +225,6 @@ _ASCII_CLASSES = bytes(
     if byte < 128 else 0
     for byte in range(256)
 )
-
-
-def _runs(mask):
-    """``(starts, ends)`` of the runs of True in a bool array."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], mask, [False])).view(np.int8)))
-    return edges[0::2], edges[1::2]
 
 
 def _hex_runs(text: str) -> List[Tuple[int, int]]:
@@ -268,17 +267,14 @@ def _hex_runs(text: str) -> List[Tuple[int, int]]:
         return []
     unit_start = np.where(escaped, starts - 1, starts)[unit]
     unit_end = ends[unit]
-    # what a unit takes after it: a comma, else the whitespace run there (if any)
+    # what a unit takes after it: a comma, else the whitespace run that starts there (if any)
     at_end = np.minimum(unit_end, n - 1)
     comma = (unit_end < n) & (raw[at_end] == ord(","))
-    space_starts, space_ends = _runs((classes & 4) != 0)
-    run = np.searchsorted(space_starts, unit_end)
-    run_clipped = np.minimum(run, max(len(space_starts) - 1, 0))
-    spaced = (run < len(space_starts)) & (space_starts[run_clipped] == unit_end) if len(space_starts) else (
-        np.zeros(len(unit_end), dtype=bool))
+    spaced = (unit_end < n) & ((classes[at_end] & 4) != 0)
     taken = np.where(comma, unit_end + 1, unit_end)
-    if len(space_starts):
-        taken = np.where(~comma & spaced, space_ends[run_clipped], taken)
+    if spaced.any():
+        space_starts, space_ends = _runs((classes & 4) != 0)
+        taken[spaced] = space_ends[np.searchsorted(space_starts, unit_end[spaced])]
     # units in order of their starts: a unit's successor is the next unit, when it starts where this one's take ends
     linked = taken[:-1] == unit_start[1:]
     first, last = _runs(linked)  # a chain: units first..last

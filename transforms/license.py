@@ -757,6 +757,16 @@ class _RuleSubset:
 _CANDIDATE_FILTERS: Dict[int, CandidateFilter] = {}
 
 
+def _replace(module, name: str, make: Callable[[Callable], Callable]) -> None:
+    """``module.name = make(original)``, where ``original`` is ScanCode's own function (also
+    when it was replaced before), kept on the replacement as ``scancode_original``."""
+    current = getattr(module, name)
+    original = getattr(current, "scancode_original", current)
+    replacement = make(original)
+    replacement.scancode_original = original
+    setattr(module, name, replacement)
+
+
 def install_candidate_filter(index) -> None:
     """Route ScanCode's ``compute_candidates`` for ``index`` through a :class:`CandidateFilter`
     (once per process; other indexes, and bigram matching, go to ScanCode's code as is)."""
@@ -765,8 +775,12 @@ def install_candidate_filter(index) -> None:
     if id(index) in _CANDIDATE_FILTERS:
         return
     _CANDIDATE_FILTERS[id(index)] = CandidateFilter(index)
-    original = getattr(match_set.compute_candidates, "scancode_original", match_set.compute_candidates)
+    _replace(match_set, "compute_candidates", _filtered_candidates)
+    _replace(match_set, "high_tids_set_subset", _legalese_subset)
+    _replace(match_set, "multisets_intersector", lambda _original: _multisets_intersection)
 
+
+def _filtered_candidates(original):
     def compute_candidates(query_run, idx, matchable_rids, *args, **kwargs):
         candidate_filter = _CANDIDATE_FILTERS.get(id(idx))
         if candidate_filter is None or kwargs.get("_use_bigrams") or len(args) >= 4:
@@ -784,12 +798,12 @@ def install_candidate_filter(index) -> None:
         found = original(query_run, subset, range(len(rids)), *args, **kwargs)
         return [(scores, rids[local], rule, intersection) for scores, local, rule, intersection in found]
 
-    compute_candidates.scancode_original = original
-    match_set.compute_candidates = compute_candidates
+    return compute_candidates
 
-    # the legalese part of a rule/query intersection: ScanCode builds it element by element
-    # in Python for every rule; an intersection with the legalese range is the same set
-    original_high = getattr(match_set.high_tids_set_subset, "scancode_original", match_set.high_tids_set_subset)
+
+def _legalese_subset(_original):
+    """The legalese part of a rule/query intersection: ScanCode builds it element by element
+    in Python for every rule; an intersection with the legalese range is the same set."""
     legalese = {}
 
     def high_tids_set_subset(tids_set, len_legalese):
@@ -800,27 +814,22 @@ def install_candidate_filter(index) -> None:
             high = legalese[len_legalese] = intbitset(range(len_legalese))
         return tids_set & high
 
-    high_tids_set_subset.scancode_original = original_high
-    match_set.high_tids_set_subset = high_tids_set_subset
+    return high_tids_set_subset
 
-    # the multiset intersection of the second step: ScanCode indexes the larger multiset (a
-    # defaultdict) with every key of the smaller, which also inserts a zero count for each
-    # key it lacks; ``dict.get`` finds the same counts without writing (2.3x faster)
-    original_multisets = getattr(match_set.multisets_intersector, "scancode_original", match_set.multisets_intersector)
 
-    def multisets_intersector(qmset, imset):
-        small, big = (qmset, imset) if len(qmset) < len(imset) else (imset, qmset)
-        get = big.get
-        out = {}
-        for key, count in small.items():
-            other = get(key, 0)
-            least = count if count < other else other
-            if least:
-                out[key] = least
-        return out
-
-    multisets_intersector.scancode_original = original_multisets
-    match_set.multisets_intersector = multisets_intersector
+def _multisets_intersection(qmset, imset):
+    """The multiset intersection of the second step: ScanCode indexes the larger multiset (a
+    defaultdict) with every key of the smaller, which also inserts a zero count for each
+    key it lacks; ``dict.get`` finds the same counts without writing (2.3x faster)."""
+    small, big = (qmset, imset) if len(qmset) < len(imset) else (imset, qmset)
+    get = big.get
+    out = {}
+    for key, count in small.items():
+        other = get(key, 0)
+        least = count if count < other else other
+        if least:
+            out[key] = least
+    return out
 
 
 class _NoTextMatch:
@@ -847,15 +856,15 @@ def install_lazy_false_positive() -> None:
     does ScanCode's function run on the real matches (once per process)."""
     from licensedcode import detection
 
-    original = getattr(detection.is_false_positive, "scancode_original", detection.is_false_positive)
+    def lazy(original):
+        def is_false_positive(license_matches, package_license=False):
+            if not original([_NoTextMatch(match) for match in license_matches], package_license):
+                return False
+            return original(license_matches, package_license)
 
-    def is_false_positive(license_matches, package_license=False):
-        if not original([_NoTextMatch(match) for match in license_matches], package_license):
-            return False
-        return original(license_matches, package_license)
+        return is_false_positive
 
-    is_false_positive.scancode_original = original
-    detection.is_false_positive = is_false_positive
+    _replace(detection, "is_false_positive", lazy)
 
 
 class Engine:
@@ -1326,9 +1335,9 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
         if not _KEYWORDS.search(block):
             continue
         count("scans:header_block")
-        found, hit = _scan_expression(engine, ("header", _sha1(block)), block, count, runtime)
+        found, block_matched = _scan_expression(engine, ("header", _sha1(block)), block, count, runtime)
         expressions.append(found)
-        matched = matched or hit
+        matched = matched or block_matched
     expression = engine.spdx.combine(expressions)
     if expression:
         count("evidence:header_notice")

@@ -84,8 +84,8 @@ def small_star(node: str, smaller: Iterable[str], count=None) -> Iterator[Edge]:
 
 
 class _LargeStarFn(beam.DoFn):
-    def __init__(self, stage: str, name: str, keyed: bool = False):
-        self._stage, self._name, self._keyed = stage, name, keyed
+    def __init__(self, stage: str, name: str):
+        self._stage, self._name = stage, name
 
     def setup(self):
         self._count = BeamCounter(self._stage)
@@ -96,10 +96,12 @@ class _LargeStarFn(beam.DoFn):
 
 
 class _SmallStarFn(_LargeStarFn):
+    """Small-star at one node; its edges come out keyed for the dedupe, ``(edge, None)``."""
+
     def process(self, element):
         node, smaller = element
-        edges = small_star(node, smaller, lambda n: self._count(self._name, n))
-        yield from (map(_keyed, edges) if self._keyed else edges)
+        for edge in small_star(node, smaller, lambda n: self._count(self._name, n)):
+            yield edge, None
 
 
 def _both_ways(grouped) -> Iterator[Edge]:
@@ -119,10 +121,6 @@ def _canonical_key(edge) -> Iterator[Tuple[Edge, None]]:
     u, v = edge
     if u != v:  # self loops are dropped
         yield canonical(u, v), None
-
-
-def _keyed(edge: Edge) -> Tuple[Edge, None]:
-    return edge, None
 
 
 class ConnectedComponents(beam.PTransform):
@@ -153,7 +151,7 @@ class ConnectedComponents(beam.PTransform):
                 | f"{name}/LargeStar/Group" >> beam.GroupByKey()
                 | f"{name}/LargeStar/Relink" >> beam.ParDo(_LargeStarFn(self._stage, counter))
                 | f"{name}/SmallStar/Group" >> beam.GroupByKey()
-                | f"{name}/SmallStar/Relink" >> beam.ParDo(_SmallStarFn(self._stage, counter, keyed=True))
+                | f"{name}/SmallStar/Relink" >> beam.ParDo(_SmallStarFn(self._stage, counter))
                 | f"{name}/SmallStar/Distinct" >> beam.GroupByKey()
             )
         # Both steps once more on the result, only to count what they would still move.
