@@ -8,7 +8,7 @@ of this environment laid out as bare git repositories with their license files
 - overall MB/s per core (input bytes / CPU seconds of the process),
 - per stage seconds and MB/s per core (Beam's per-transform execution time,
   grouped by the stage's top-level label),
-- peak RSS, and the 4x/1x time ratio (goal <= 4.4) and RSS ratio (goal: flat).
+- peak RSS and the bytes parked in spill files, and the 4x/1x time ratio (goal <= 4.4) and RSS ratio (goal: flat).
 
     python bench/bench_e2e.py --megabytes 20 --scale 4
 """
@@ -47,8 +47,17 @@ def run_child(source: str, out: str) -> dict:
     from apache_beam.metrics.metric import MetricsFilter
 
     from pipeline.build import run_build
+    from transforms import spill
 
     seconds = collections.Counter()
+    spilled = [0]
+    real_put = spill._Store.put
+
+    def put(store, data):  # bytes parked on disk (in-process runner: this process writes them all)
+        spilled[0] += len(data)
+        return real_put(store, data)
+
+    spill._Store.put = put
 
     def timings(result):
         for item in result.monitoring_metrics().query(MetricsFilter())["counters"]:
@@ -63,6 +72,7 @@ def run_child(source: str, out: str) -> dict:
         "wall_seconds": wall,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_rss_mb": usage.ru_maxrss / 1024.0,
+        "spilled_mb": spilled[0] / 1e6,
         "stage_seconds": dict(seconds),
         "files_released": manifest["totals"]["files"],
         "stages": {k: {"kept": v["kept"], "dropped": v["dropped_total"]} for k, v in manifest["stages"].items()},
@@ -147,7 +157,8 @@ def main(argv=None) -> int:
         print(f"\n{factor}x: {r['input']['repositories']} repositories, {r['input']['files']} files, {mb:.1f} MB in; "
               f"{r['files_released']} files released")
         print(f"  wall {r['wall_seconds']:.1f} s   cpu {r['cpu_seconds']:.1f} s   "
-              f"overall {mb / r['cpu_seconds']:.2f} MB/s per core   peak RSS {r['peak_rss_mb']:.0f} MB")
+              f"overall {mb / r['cpu_seconds']:.2f} MB/s per core   peak RSS {r['peak_rss_mb']:.0f} MB   "
+              f"spilled to disk {r.get('spilled_mb', 0):.0f} MB")
         if len(spread[factor]) > 1:
             low, high = spread[factor][0], spread[factor][-1]
             print(f"  over {len(spread[factor])} builds: cpu {low:.1f}-{high:.1f} s, "

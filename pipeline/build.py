@@ -11,6 +11,7 @@ is left and starts over.
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from pipeline.options import make_options
 from pipeline.progress import progress
 from pipeline.sink import PARQUET_SCHEMA, read_index
 from pipeline.stats import read_stats
+from transforms.spill import spilling
 from transforms.base import NAMESPACE
 
 STAGING = ".staging"
@@ -215,10 +217,13 @@ def run_build(
     source_options: Optional[dict] = None,
     on_result: Optional[Callable[[object], None]] = None,
     staging_location: Optional[str] = None,
+    spill: bool = True,
 ) -> dict:
     """``source_options``: keyword arguments of :func:`make_source` (content store, metadata, ...);
     ``on_result``: called with the finished Beam ``PipelineResult`` (benchmarks read its timings);
-    ``staging_location``: where workers write shards (a remote runner needs e.g. ``gs://bucket/tmp``)."""
+    ``staging_location``: where workers write shards (a remote runner needs e.g. ``gs://bucket/tmp``);
+    ``spill``: on a local runner, records between stages wait in files under the staging folder
+    (:mod:`transforms.spill`) instead of the runner's memory; the release is the same either way."""
     if not _VERSION.match(version or ""):
         raise UsageError(f"--release-version {version!r}: expected X.Y.Z, e.g. 0.1.0")
     if workers < 1:
@@ -248,9 +253,15 @@ def run_build(
     log(f"codestack: building {version} from {source_spec} into {output}")
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
     build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec)
-    with progress(STAGES):
-        result = pipeline.run()
-        state = result.wait_until_finish()
+    # local runners: packed records wait in files under the staging folder, not in the runner's memory
+    spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
+    try:
+        with progress(STAGES), (spilling(spill_folder) if spill_folder else contextlib.nullcontext()):
+            result = pipeline.run()
+            state = result.wait_until_finish()
+    finally:
+        if spill_folder:
+            shutil.rmtree(spill_folder, ignore_errors=True)
     if options.view_as(TestOptions).dry_run:
         # e.g. Dataflow's --dry_run=True: the job graph was built and staged, nothing ran
         shutil.rmtree(staging, ignore_errors=True)

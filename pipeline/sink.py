@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import math
-from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence, Tuple
 
 import apache_beam as beam
 import pyarrow as pa
@@ -120,13 +120,14 @@ def row_groups(records: Iterable[CodeFile], config: SinkConfig) -> Iterator[List
         yield group
 
 
-def encode_parquet(records: Iterable[CodeFile], config: SinkConfig) -> bytes:
-    """Parquet bytes of ``records`` in the given order (zstd, row groups by :func:`row_groups`).
+def write_parquet(records: Iterable[CodeFile], config: SinkConfig, handle) -> None:
+    """Write ``records`` in the given order as Parquet to the file object ``handle``
+    (zstd, row groups by :func:`row_groups`).
 
     ``records`` is read once, a row group at a time: only one row group is ever
-    decoded and converted to Arrow at once."""
-    buffer = io.BytesIO()
-    with pq.ParquetWriter(buffer, PARQUET_SCHEMA, compression="zstd", compression_level=config.zstd_level,
+    decoded and converted to Arrow at once, and encoded pages go to ``handle`` as
+    each row group is done."""
+    with pq.ParquetWriter(handle, PARQUET_SCHEMA, compression="zstd", compression_level=config.zstd_level,
                           use_dictionary=True, write_statistics=True, store_schema=True) as writer:
         empty = True
         for group in row_groups(records, config):
@@ -134,14 +135,54 @@ def encode_parquet(records: Iterable[CodeFile], config: SinkConfig) -> bytes:
             empty = False
         if empty:
             writer.write_table(_table([]))
+
+
+def encode_parquet(records: Iterable[CodeFile], config: SinkConfig) -> bytes:
+    """The Parquet bytes :func:`write_parquet` writes."""
+    buffer = io.BytesIO()
+    write_parquet(records, config, buffer)
     return buffer.getvalue()
 
 
+def write_jsonl(rows: Iterable[NamedTuple], handle) -> None:
+    for row in rows:
+        handle.write(json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n")
+
+
 def encode_jsonl(rows: Iterable[NamedTuple]) -> bytes:
-    return b"".join(
-        json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
-        for row in rows
-    )
+    buffer = io.BytesIO()
+    write_jsonl(rows, buffer)
+    return buffer.getvalue()
+
+
+class _Digesting(io.RawIOBase):
+    """A write-only file object that passes bytes on to ``handle`` and keeps their
+    sha256 and count (a shard's checksum without holding the shard)."""
+
+    def __init__(self, handle):
+        super().__init__()
+        self._handle = handle
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._handle.write(data)
+        self.sha256.update(data)
+        size = memoryview(data).nbytes
+        self.size += size
+        return size
+
+    def tell(self) -> int:
+        return self.size
+
+
+def _replace(tmp: str, path: str) -> None:
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -149,16 +190,25 @@ def write_file(path: str, data: bytes) -> None:
     tmp = path + ".tmp"
     with FileSystems.create(tmp) as handle:
         handle.write(data)
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
+    _replace(tmp, path)
+
+
+def write_streamed(path: str, write: Callable) -> Tuple[str, int]:
+    """``write(handle)`` at ``path`` (any Beam filesystem) via a temporary name;
+    ``(sha256 hex, bytes)`` of what it wrote."""
+    tmp = path + ".tmp"
+    with FileSystems.create(tmp) as handle:
+        digesting = _Digesting(handle)
+        write(digesting)
+    _replace(tmp, path)
+    return digesting.sha256.hexdigest(), digesting.size
 
 
 class _WriteShardFn(beam.DoFn):
-    def __init__(self, stage: str, staging: str, encode: Callable, path_of: Callable):
+    def __init__(self, stage: str, staging: str, write: Callable, path_of: Callable):
         self._stage = stage
         self._staging = staging
-        self._encode = encode
+        self._write = write
         self._path_of = path_of
 
     def setup(self):
@@ -166,26 +216,26 @@ class _WriteShardFn(beam.DoFn):
 
     def process(self, element):
         (group, index, total), entries = element
-        # (order key, packed row): sorted packed, then decoded one by one as the encoder reads them
-        # (the packed bytes break ties between equal keys, so the order never depends on arrival)
+        # (order key, packed row): sorted packed, then decoded one by one as the writer reads them
+        # (a packed row starts with its digest: equal keys are ordered by content, never by arrival)
         entries = sorted(entries)
-        data = self._encode(unpack(packed) for _order, packed in entries)
         rel = self._path_of(group, index, total)
-        write_file(FileSystems.join(self._staging, rel), data)
+        rows = (unpack(packed) for _order, packed in entries)
+        sha256, size = write_streamed(FileSystems.join(self._staging, rel), lambda handle: self._write(rows, handle))
         self._count("kept", len(entries))
         self._count("shards")
-        yield ShardInfo(rel, hashlib.sha256(data).hexdigest(), len(data), len(entries), group)
+        yield ShardInfo(rel, sha256, size, len(entries), group)
 
 
 class WriteShards(beam.PTransform):
-    """Group rows into deterministic shards, sort, encode, write to ``staging``.
+    """Group rows into deterministic shards, sort, and write each (``write(rows, handle)``) to ``staging``.
 
     ``group_of(row)`` names the group, ``weight(row)`` is what the target counts,
     ``hash_of(row)`` places a row, ``order(row)`` sorts a shard (a total order).
     Outputs one ``ShardInfo`` per file written.
     """
 
-    def __init__(self, stage: str, staging: str, *, group_of, weight, target: int, hash_of, order, encode, path_of):
+    def __init__(self, stage: str, staging: str, *, group_of, weight, target: int, hash_of, order, write, path_of):
         super().__init__()
         self._stage = stage
         self._staging = staging
@@ -194,7 +244,7 @@ class WriteShards(beam.PTransform):
         self._target = target
         self._hash_of = hash_of
         self._order = order
-        self._encode = encode
+        self._write = write
         self._path_of = path_of
 
     def expand(self, rows):
@@ -216,7 +266,7 @@ class WriteShards(beam.PTransform):
             placed
             | "KeyByShard" >> beam.Map(key, sizes=beam.pvalue.AsDict(sizes))
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._encode, self._path_of))
+            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._write, self._path_of))
         )
 
 
@@ -241,7 +291,7 @@ def write_data(records, staging: str, config: SinkConfig):
         target=config.target_shard_bytes,
         hash_of=shard_key,
         order=row_order,
-        encode=lambda rows: encode_parquet(rows, config),
+        write=lambda rows, handle: write_parquet(rows, config, handle),
         path_of=data_shard_path,
     )
 
@@ -255,7 +305,7 @@ def write_rejects(rejects, staging: str, config: SinkConfig):
         target=config.target_reject_rows,
         hash_of=lambda r: xxhash.xxh64_intdigest(json.dumps(r._asdict(), sort_keys=True).encode("utf-8", "surrogateescape")),
         order=lambda r: tuple(r),
-        encode=encode_jsonl,
+        write=write_jsonl,
         path_of=reject_shard_path,
     )
 

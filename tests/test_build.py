@@ -14,7 +14,7 @@ from gitrepos import git, make_repo
 from pipeline.build import STAGING, run_build
 from pipeline.cli import main
 from pipeline.samples import build_samples
-from transforms import fetch
+from transforms import fetch, spill
 from transforms.base import Stage
 from transforms.record import CodeFile
 
@@ -52,10 +52,18 @@ def rows(folder):
     return out
 
 
-def test_release_is_deterministic_across_runs_and_workers(samples, tmp_path):
+def test_release_is_deterministic_across_runs_and_workers(samples, tmp_path, monkeypatch):
     one, two, multi = (str(tmp_path / n) for n in ("one", "two", "multi"))
+    spilled = []
+    real_put = spill._Store.put
+    monkeypatch.setattr(spill._Store, "put", lambda store, data: spilled.append(store.folder) or real_put(store, data))
     manifest = run_build(f"git:{samples}", one, "0.1.0", log=QUIET)
-    run_build(f"git:{samples}", two, "0.1.0", log=QUIET)
+    # records between stages waited in spill files under the staging folder, which went with it
+    assert spilled and {os.path.dirname(f) for f in spilled} == {os.path.join(one, STAGING)}
+    # a run that holds every record in memory gives the same release
+    del spilled[:]
+    run_build(f"git:{samples}", two, "0.1.0", log=QUIET, spill=False)
+    assert not spilled
     run_build(f"git:{samples}", multi, "0.1.0", workers=2, log=QUIET)
     assert sums(one) == sums(two) == sums(multi)
     assert open(os.path.join(one, "manifest.json")).read() == open(os.path.join(multi, "manifest.json")).read()

@@ -381,18 +381,18 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
 
 
 def estimated_jaccard(sig_a, sig_b) -> float:
-    """Fraction of equal MinHash values (signatures as arrays or bytes)."""
-    a = signature_from_bytes(sig_a) if isinstance(sig_a, bytes) else np.asarray(sig_a)
-    b = signature_from_bytes(sig_b) if isinstance(sig_b, bytes) else np.asarray(sig_b)
+    """Fraction of equal MinHash values (signatures as arrays, bytes or memoryviews)."""
+    a = signature_from_bytes(sig_a) if isinstance(sig_a, (bytes, memoryview)) else np.asarray(sig_a)
+    b = signature_from_bytes(sig_b) if isinstance(sig_b, (bytes, memoryview)) else np.asarray(sig_b)
     if len(a) != len(b):
         raise ValueError(f"signatures of different lengths: {len(a)} and {len(b)}")
     return float(np.count_nonzero(a == b)) / len(a)
 
 
 def exact_jaccard(set_a, set_b) -> float:
-    """Jaccard similarity of two sorted unique shingle-hash arrays (as arrays or bytes)."""
-    a = signature_from_bytes(set_a) if isinstance(set_a, bytes) else np.asarray(set_a)
-    b = signature_from_bytes(set_b) if isinstance(set_b, bytes) else np.asarray(set_b)
+    """Jaccard similarity of two sorted unique shingle-hash arrays (as arrays, bytes or memoryviews)."""
+    a = signature_from_bytes(set_a) if isinstance(set_a, (bytes, memoryview)) else np.asarray(set_a)
+    b = signature_from_bytes(set_b) if isinstance(set_b, (bytes, memoryview)) else np.asarray(set_b)
     if not len(a) and not len(b):
         return 1.0
     common = len(np.intersect1d(a, b, assume_unique=True))

@@ -41,6 +41,7 @@ from typing import Callable, Dict, Iterable, List, Tuple
 
 import apache_beam as beam
 
+from transforms import spill
 from transforms.base import BeamCounter, Count
 from transforms.dedup.components import ConnectedComponents, components
 from transforms.dedup.exact import BestCopy, dedup_key, entry, size_bucket
@@ -181,7 +182,8 @@ class _SignFn(beam.DoFn):
             yield node, entry(record)  # packed: every record crosses the Route join
             yield beam.pvalue.TaggedOutput(_SIGNATURES, (node, signature_bytes(sigs[i])))
             if self._exact:
-                yield beam.pvalue.TaggedOutput(_SETS, (node, signature_bytes(sets[i])))
+                # parked: a set is about 0.8x the file, and waits for two joins (spilled on local runs)
+                yield beam.pvalue.TaggedOutput(_SETS, (node, spill.park(signature_bytes(sets[i]))))
 
 
 class _StarPairsFn(beam.DoFn):
@@ -259,7 +261,7 @@ def _pair_with_member_sig(count, member, sig, centre):
 
 def _verified_edge(similarity: Callable, threshold: float, count, centre, centre_sig, member_and_sig):
     member, member_sig = member_and_sig
-    if similarity(member_sig, centre_sig) >= threshold:
+    if similarity(spill.unpark(member_sig), spill.unpark(centre_sig)) >= threshold:
         count("edges")
         yield member, centre
     else:
@@ -294,6 +296,10 @@ class _EmitComponentFn(beam.DoFn):
         yield unpack(packed)
 
 
+def _park_value(kv):
+    return kv[0], spill.park(kv[1])
+
+
 def _bands_of(element, bands: int, rows: int):
     node, sig = element
     for key in band_keys(sig, bands, rows):
@@ -324,7 +330,8 @@ class NearDedup(beam.PTransform):
             | "DistinctPairs" >> beam.Distinct()
         )
         if config.verify != "none":
-            features = signed[_SETS] if config.verify == "exact" else sigs
+            # features cross the joins parked (exact: parked when signed)
+            features = signed[_SETS] if config.verify == "exact" else sigs | "ParkSignatures" >> beam.Map(_park_value)
             verify = functools.partial(_verified_edge, similarity_fn(config), config.threshold)
             by_centre = (features, pairs) | _Lookup(_pair_with_member_sig, "MemberFeatures")
             edges = (features, by_centre) | _Lookup(verify, "Verify")
