@@ -255,13 +255,9 @@ def run_build(
     build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec)
     # local runners: packed records wait in files under the staging folder, not in the runner's memory
     spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
-    try:
-        with progress(STAGES), (spilling(spill_folder) if spill_folder else contextlib.nullcontext()):
-            result = pipeline.run()
-            state = result.wait_until_finish()
-    finally:
-        if spill_folder:
-            shutil.rmtree(spill_folder, ignore_errors=True)
+    with progress(STAGES), (spilling(spill_folder) if spill_folder else contextlib.nullcontext()):
+        result = pipeline.run()
+        state = result.wait_until_finish()
     if options.view_as(TestOptions).dry_run:
         # e.g. Dataflow's --dry_run=True: the job graph was built and staged, nothing ran
         shutil.rmtree(staging, ignore_errors=True)

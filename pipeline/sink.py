@@ -149,12 +149,6 @@ def write_jsonl(rows: Iterable[NamedTuple], handle) -> None:
         handle.write(json.dumps(row._asdict(), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n")
 
 
-def encode_jsonl(rows: Iterable[NamedTuple]) -> bytes:
-    buffer = io.BytesIO()
-    write_jsonl(rows, buffer)
-    return buffer.getvalue()
-
-
 class _Digesting(io.RawIOBase):
     """A write-only file object that passes bytes on to ``handle`` and keeps their
     sha256 and count (a shard's checksum without holding the shard)."""

@@ -114,8 +114,6 @@ def reject_for(record: CodeFile, stage: str, reason: str, detail: str = "") -> R
     )
 
 
-
-
 _SIZE = struct.Struct("<Q")
 _DIGEST = 16  # xxh3-128 of the pickled value
 

@@ -14,8 +14,8 @@ Spilling is switched on for a process (and the worker processes it starts) by
 the environment variable :data:`ENV`, which the build sets, to a folder under
 the release's staging folder, for local runners only: workers of Dataflow or
 Flink share no disk, and those runners spill their shuffles themselves. The
-build deletes the folder when the run ends; after a crash, the next build
-clears it with the rest of the staging folder.
+folder is deleted when the run ends; after a crash, the next build clears it
+with the rest of the staging folder.
 
 Files are append-only and never rewritten, so a ticket stays valid for the
 whole run. The cost is disk: every crossing writes the LZ4-compressed record
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import struct
 import threading
 from typing import Dict, Iterator, Optional, Tuple
@@ -118,7 +119,7 @@ _INLINE, _SPILLED = b"\x00", b"\x01"
 def park(data: bytes) -> bytes:
     """``data`` as a tag and either ``data`` itself or, spilling on and ``data``
     at least :data:`MIN_BYTES` long, the 16-byte location where it was spilled."""
-    folder = os.environ.get(ENV)
+    folder = active()
     if not folder or len(data) < MIN_BYTES:
         return _INLINE + data
     return _SPILLED + _store(folder).put(data)
@@ -129,7 +130,7 @@ def unpark(parked) -> memoryview:
     view = memoryview(parked)
     if view[:1] == _INLINE:
         return view[1:]
-    folder = os.environ.get(ENV)
+    folder = active()
     if not folder:
         raise SpillError(f"a spilled value was read with spilling off (${ENV} unset)")
     return memoryview(_store(folder).get(view[1:]))
@@ -138,7 +139,7 @@ def unpark(parked) -> memoryview:
 @contextlib.contextmanager
 def spilling(folder: str) -> Iterator[str]:
     """Switch spilling on for this process (and the workers it starts) while the
-    block runs; close this process's files afterwards. The caller removes ``folder``."""
+    block runs; afterwards close this process's files and delete ``folder``."""
     previous = os.environ.get(ENV)
     os.environ[ENV] = folder
     try:
@@ -151,3 +152,4 @@ def spilling(folder: str) -> Iterator[str]:
         with _stores_lock:
             for key in [k for k in _stores if k[0] == folder]:
                 _stores.pop(key).close()
+        shutil.rmtree(folder, ignore_errors=True)

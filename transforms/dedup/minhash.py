@@ -380,10 +380,13 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=SIG_DTYPE)
 
 
+def _as_array(value) -> np.ndarray:
+    return signature_from_bytes(value) if isinstance(value, (bytes, memoryview)) else np.asarray(value)
+
+
 def estimated_jaccard(sig_a, sig_b) -> float:
     """Fraction of equal MinHash values (signatures as arrays, bytes or memoryviews)."""
-    a = signature_from_bytes(sig_a) if isinstance(sig_a, (bytes, memoryview)) else np.asarray(sig_a)
-    b = signature_from_bytes(sig_b) if isinstance(sig_b, (bytes, memoryview)) else np.asarray(sig_b)
+    a, b = _as_array(sig_a), _as_array(sig_b)
     if len(a) != len(b):
         raise ValueError(f"signatures of different lengths: {len(a)} and {len(b)}")
     return float(np.count_nonzero(a == b)) / len(a)
@@ -391,8 +394,7 @@ def estimated_jaccard(sig_a, sig_b) -> float:
 
 def exact_jaccard(set_a, set_b) -> float:
     """Jaccard similarity of two sorted unique shingle-hash arrays (as arrays, bytes or memoryviews)."""
-    a = signature_from_bytes(set_a) if isinstance(set_a, (bytes, memoryview)) else np.asarray(set_a)
-    b = signature_from_bytes(set_b) if isinstance(set_b, (bytes, memoryview)) else np.asarray(set_b)
+    a, b = _as_array(set_a), _as_array(set_b)
     if not len(a) and not len(b):
         return 1.0
     common = len(np.intersect1d(a, b, assume_unique=True))

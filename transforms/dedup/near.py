@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 
-from typing import Callable, Dict, Iterable, List, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import apache_beam as beam
 
@@ -205,10 +205,12 @@ class _StarPairsFn(beam.DoFn):
 class _LookupFn(beam.DoFn):
     """Over ``(key, [(0, one), (1, many), ...])``: finds the (at most one) ``one``
     value, then calls ``fn(count, key, one, many)`` for each ``many`` value — two
-    streaming passes over the grouped values, never a list of them."""
+    streaming passes over the grouped values, never a list of them. ``open_one``
+    (e.g. reading a parked value back) is applied to ``one`` once per key."""
 
-    def __init__(self, fn: Callable):
+    def __init__(self, fn: Callable, open_one: Optional[Callable] = None):
         self._fn = fn
+        self._open_one = open_one
 
     def setup(self):
         self._count = BeamCounter(STAGE)
@@ -218,7 +220,7 @@ class _LookupFn(beam.DoFn):
         one = None
         for tag, value in tagged:
             if tag == 0:
-                one = value
+                one = value if self._open_one is None else self._open_one(value)
                 break
         for tag, value in tagged:
             if tag == 1:
@@ -236,10 +238,11 @@ def _tag_many(kv):
 class _Lookup(beam.PTransform):
     """``(one, many) | _Lookup(fn)``: a join where ``one`` has at most one value per key."""
 
-    def __init__(self, fn: Callable, label: str, outputs: Tuple[str, ...] = ()):
+    def __init__(self, fn: Callable, label: str, outputs: Tuple[str, ...] = (), open_one: Optional[Callable] = None):
         super().__init__(label=label)
         self._fn = fn
         self._outputs = outputs
+        self._open_one = open_one
 
     def expand(self, pcolls):
         one, many = pcolls
@@ -248,7 +251,7 @@ class _Lookup(beam.PTransform):
             | "Flatten" >> beam.Flatten()
             | "Group" >> beam.GroupByKey()
         )
-        do = beam.ParDo(_LookupFn(self._fn))
+        do = beam.ParDo(_LookupFn(self._fn, self._open_one))
         if self._outputs:
             do = do.with_outputs(*self._outputs, main="main")
         return grouped | "Apply" >> do
@@ -261,7 +264,7 @@ def _pair_with_member_sig(count, member, sig, centre):
 
 def _verified_edge(similarity: Callable, threshold: float, count, centre, centre_sig, member_and_sig):
     member, member_sig = member_and_sig
-    if similarity(spill.unpark(member_sig), spill.unpark(centre_sig)) >= threshold:
+    if similarity(spill.unpark(member_sig), centre_sig) >= threshold:  # the centre's: read once per centre
         count("edges")
         yield member, centre
     else:
@@ -334,7 +337,7 @@ class NearDedup(beam.PTransform):
             features = signed[_SETS] if config.verify == "exact" else sigs | "ParkSignatures" >> beam.Map(_park_value)
             verify = functools.partial(_verified_edge, similarity_fn(config), config.threshold)
             by_centre = (features, pairs) | _Lookup(_pair_with_member_sig, "MemberFeatures")
-            edges = (features, by_centre) | _Lookup(verify, "Verify")
+            edges = (features, by_centre) | _Lookup(verify, "Verify", open_one=spill.unpark)
         else:
             edges = pairs | "Edges" >> beam.ParDo(_UnverifiedEdgeFn())
         labels = edges | ConnectedComponents(STAGE, config.max_rounds)
