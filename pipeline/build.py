@@ -5,7 +5,9 @@ does the driver move them to their final paths, write ``CHANGELOG.md``, the
 dataset card (``README.md``, ``plots/``), ``manifest.json`` and, last,
 ``SHA256SUMS`` (:func:`manifests.publish.finish_release`). A run killed midway
 leaves no manifest and no final shard from that run; the next run clears what
-is left and starts over.
+is left and starts over. Before publishing, the error budget
+(:mod:`pipeline.error_budget`) stops a build whose stages failed on too many
+records: nothing is published and the staging folder, with its rejects, stays.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from manifests.changelog import CHANGELOG, check_previous
 from manifests.manifest import MANIFEST, build_manifest, columns_of, stage_counts
 from manifests.publish import finish_release
 from pipeline.config import Config, load_config
-from pipeline.errors import UsageError
+from pipeline.error_budget import ErrorsConfig, describe, find_violations, read_reject_details
+from pipeline.errors import ErrorBudgetExceeded, UsageError
 from pipeline.graph import STAGES, build_graph
 from pipeline.options import make_options
 from pipeline.progress import progress
@@ -175,6 +178,15 @@ def collect_counters(result) -> Dict[str, Dict[str, int]]:
     return {stage: dict(sorted(values.items())) for stage, values in sorted(counters.items())}
 
 
+def check_error_budget(counters: Dict[str, Dict[str, int]], budget: ErrorsConfig, staging: str) -> None:
+    """Stop before publishing if a stage failed on too many records (:mod:`pipeline.error_budget`):
+    one line naming the stages and their top errors; the staging folder and its rejects stay."""
+    violations = find_violations(counters, budget, STAGES)
+    if violations:
+        details = read_reject_details(staging, violations, budget.reasons)
+        raise ErrorBudgetExceeded(describe(violations, budget, details, rejects_at=staging.rstrip("/") + "/rejects/"))
+
+
 def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]],
             previous: Optional[str] = None) -> dict:
     """Move the staged shards into place, then write the changelog (against the
@@ -269,6 +281,7 @@ def run_build(
     counters = collect_counters(result)
     if on_result is not None:
         on_result(result)
+    check_error_budget(counters, config.errors, staging)
     manifest_fields = dict(
         name="codestack",
         version=version,

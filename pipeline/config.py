@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
+from pipeline.error_budget import ErrorsConfig
 from pipeline.errors import UsageError
 from pipeline.sink import SinkConfig
 from transforms.fetch import DecodeConfig
@@ -36,6 +37,7 @@ class Config:
     near_dedup: NearDedupConfig = NearDedupConfig()
     redact: RedactConfig = RedactConfig()
     sink: SinkConfig = SinkConfig()
+    errors: ErrorsConfig = ErrorsConfig()
 
     def to_dict(self) -> Dict[str, Any]:
         return dataclasses.asdict(self)

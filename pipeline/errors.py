@@ -15,3 +15,8 @@ class CheckFailed(CodestackError):
     """A check (verify, validate) found a problem: exit 1."""
 
     exit_code = 1
+
+
+class ErrorBudgetExceeded(CheckFailed):
+    """A build's stages failed on too many records (:mod:`pipeline.error_budget`): exit 1,
+    nothing published, the staged rejects kept for inspection."""
