@@ -511,7 +511,7 @@ def test_inputs_digest_is_combined_by_the_workers(world, tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the driver read origin_visit_status")
 
-    monkeypatch.setattr(swh_export, "latest_snapshots", refuse)
+    monkeypatch.setattr(swh_export.source, "latest_snapshots", refuse)
     manifest = run_build(f"swh-export:{export}", str(tmp_path / "rel"), "0.1.0", log=lambda m: None,
                          source_options={"content_store": store})
     assert manifest["source"]["snapshots_digest"] == expected["snapshots_digest"]
