@@ -76,6 +76,24 @@ def test_split_write_and_read_only_the_row_groups_that_hold_the_keys(tmp_path):
     handle.close()
 
 
+def test_a_coarse_piece_group_is_split_on_disk_into_sorted_bucket_files(tmp_path):
+    keys = [_hex(i) for i in range(600)]
+    table = pa.table({"sha1_git": keys, "length": pa.array(range(600), pa.int64())})
+    pieces, _ = split_by_bucket(table, "sha1_git", 1)
+    bucket, piece = pieces[0]  # one coarse piece (1 digit) holds up to 16 buckets of 2 digits
+    written = bucketing.write_buckets([to_ipc(piece.slice(0, 10)), to_ipc(piece.slice(10))],
+                                      lambda b: str(tmp_path / f"{b:02x}.parquet"), "sha1_git", 2, row_group_rows=4)
+    assert [b >> 4 for b, _, _ in written] == [bucket] * len(written) and len(written) > 1
+    assert [b for b, _, _ in written] == sorted(b for b, _, _ in written)
+    assert sum(rows for _, _, rows in written) == piece.num_rows
+    for b, location, rows in written:
+        got = BucketFile(location, "sha1_git")
+        ids = [k for k in piece.column("sha1_git").to_pylist() if int(k[:2], 16) == b]
+        assert got.read(ids, ["length"]).num_rows == rows == len(ids)
+        assert sorted(got.read(ids).column("sha1_git").to_pylist()) == sorted(ids)
+        got.close()
+
+
 # --- the walk on an export: many buckets and small row groups give the same files -----------
 
 @pytest.fixture(scope="module")
@@ -109,7 +127,8 @@ def _summary(found, counters):
 
 def test_many_buckets_and_tiny_row_groups_give_the_same_files(forest, tmp_path):
     one = _summary(*source_and_decode(str(tmp_path / "one"), ReadSwhExport(forest["export"], forest["store"])))
-    many_source = ReadSwhExport(forest["export"], forest["store"], bucket_bytes=64, row_group_rows=2)
+    # 256 buckets a table, shuffled as 16 pieces a stripe: each piece group is split on disk
+    many_source = ReadSwhExport(forest["export"], forest["store"], bucket_bytes=64, row_group_rows=2, piece_digits=1)
     assert min(many_source.digits().values()) >= 1 and max(many_source.digits().values()) >= 2
     many = _summary(*source_and_decode(str(tmp_path / "many"), many_source))
     assert one == many

@@ -37,9 +37,6 @@ from pipeline.sources.swh_export import (
     Branches,
     RepoHead,
     RepoMeta,
-    _Fn,
-    _OnePerRootFn,
-    _ReadMetadataFn,
     metadata_key,
     as_of_micros,
     check_repo_metadata,
@@ -49,6 +46,9 @@ from pipeline.sources.swh_export import (
     opted_out_by_ids,
     parse_time,
 )
+from pipeline.sources.swh_export.common import _Fn
+from pipeline.sources.swh_export.resolve import _OnePerRootFn
+from pipeline.sources.swh_export.source import _ReadMetadataFn
 from pipeline.sources.swhid import repo_name_of
 from transforms.base import REJECTS, BeamCounter, Count
 from transforms.fetch import BlobError, open_filesystem

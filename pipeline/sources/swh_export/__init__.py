@@ -44,14 +44,14 @@ everywhere (a hot key — the empty blob, a subtree shared by every fork, a snap
 with millions of branches — is never a list).
 """
 
-from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, STAGE, _Fn, _reject
+from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, STAGE
 from pipeline.sources.swh_export.model import (
     METADATA_COLUMNS, Branches, RepoHead, RepoMeta, VisitFilter, alias_target, as_of_micros, branch_ref,
     check_repo_metadata, choose_branch, head_record, iso_from_us, meta_order, metadata_from_row, metadata_key,
     parse_time, preference_key, public_location, read_repo_metadata, visit_key)
-from pipeline.sources.swh_export.resolve import BestHead, ResolveHeads, _OnePerRootFn, opted_out_by_ids
+from pipeline.sources.swh_export.resolve import BestHead, ResolveHeads, opted_out_by_ids
 from pipeline.sources.swh_export.source import (
-    INPUTS_FILE, ReadSwhExport, _ReadMetadataFn, latest_snapshots, origin_term, snapshots_digest)
+    INPUTS_FILE, ReadSwhExport, latest_snapshots, origin_term, snapshots_digest)
 from pipeline.sources.swh_export.tables import TABLES, ReadExportTables, latest_visits, list_table_files, table_rows
 from pipeline.sources.swh_export.walk import WalkTrees, listing
 

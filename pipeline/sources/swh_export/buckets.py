@@ -9,10 +9,13 @@ shuffles that table again at every level. Instead each table is
 2. split by the first hex digits of its key: SWH ids are sha1 hex, so buckets are even
    in size whatever the data, and their count follows the table's size
    (:func:`digits_for`), which keeps every bucket bounded as the archive grows,
-3. shuffled once, as Arrow IPC pieces (a piece per stripe and bucket, not a row per
-   element), and
+3. shuffled once, as Arrow IPC pieces: a piece per stripe and *coarse* bucket (at most
+   :data:`PIECE_DIGITS` hex digits, so a piece holds many rows even when a table has a
+   million buckets), not a row per element, and
 4. written per bucket as one Parquet file sorted by key, in small row groups whose key
-   statistics tell which of them can hold a key.
+   statistics tell which of them can hold a key. A coarse group holding several buckets
+   is split on the worker's local disk first (:func:`write_buckets`), so a worker holds
+   one bucket in memory at a time.
 
 A lookup is then a small shuffle of the keys wanted (grouped by bucket) and a read of
 the row groups that can hold them (:class:`BucketReader`): a walk level costs what its
@@ -41,6 +44,9 @@ MAX_DIGITS = 6
 BUCKET_BYTES = 64 << 20
 #: rows per Parquet row group of a bucket file: what one key lookup reads at least
 ROW_GROUP_ROWS = 4096
+#: the shuffle's pieces are split by at most this many hex digits (4096 pieces per
+#: stripe at most: a 64 MB stripe makes pieces of ~16 KB, not of a few rows)
+PIECE_DIGITS = 3
 
 _HEX = np.full(256, 255, dtype=np.uint8)
 for _i, _c in enumerate(b"0123456789abcdef"):
@@ -143,18 +149,11 @@ def from_ipc(data: bytes):
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
-def write_bucket(pieces: Iterable[bytes], location: str, key: str, row_group_rows: int = ROW_GROUP_ROWS) -> int:
-    """Write a bucket's pieces as one Parquet file sorted by ``key`` (any filesystem
-    pyarrow opens); returns its rows. A bucket is bounded by :func:`digits_for`, so
-    it is sorted in memory; the order of rows with the same key is not kept (every
-    reader sorts what it reads)."""
-    import pyarrow as pa
+def _write_parquet(table, location: str, key: str, row_group_rows: int) -> int:
     import pyarrow.parquet as pq
 
     from transforms.fetch import open_filesystem
 
-    tables = [from_ipc(piece) for piece in pieces]
-    table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
     table = table.sort_by([(key, "ascending")])
     filesystem, path = open_filesystem(location)
     parent = path.rsplit("/", 1)[0]
@@ -165,6 +164,52 @@ def write_bucket(pieces: Iterable[bytes], location: str, key: str, row_group_row
                        write_statistics=[key], use_dictionary=False)
     filesystem.move(partial, path)
     return table.num_rows
+
+
+def write_bucket(pieces: Iterable[bytes], location: str, key: str, row_group_rows: int = ROW_GROUP_ROWS) -> int:
+    """Write a bucket's pieces as one Parquet file sorted by ``key`` (any filesystem
+    pyarrow opens); returns its rows. A bucket is bounded by :func:`digits_for`, so
+    it is sorted in memory; the order of rows with the same key is not kept (every
+    reader sorts what it reads)."""
+    import pyarrow as pa
+
+    tables = [from_ipc(piece) for piece in pieces]
+    return _write_parquet(pa.concat_tables(tables) if len(tables) > 1 else tables[0], location, key, row_group_rows)
+
+
+def write_buckets(pieces: Iterable[bytes], locate, key: str, digits: int, row_group_rows: int = ROW_GROUP_ROWS,
+                  scratch: Optional[str] = None) -> List[Tuple[int, str, int]]:
+    """Write the buckets of a coarse group's pieces: each piece is split by the full
+    ``digits`` and appended to a local file per bucket under ``scratch`` (the worker's
+    disk), then each bucket is sorted and written on its own (``locate(bucket)`` names
+    its file), so memory holds one bucket, not the group. Returns ``[(bucket, location,
+    rows)]`` in bucket order."""
+    import os
+    import tempfile
+
+    import pyarrow as pa
+
+    with tempfile.TemporaryDirectory(prefix="codestack-buckets-", dir=scratch) as folder:
+        writers: Dict[int, tuple] = {}
+        try:
+            for piece in pieces:
+                for bucket, rows in split_by_bucket(from_ipc(piece), key, digits)[0]:
+                    if bucket not in writers:
+                        sink = pa.OSFile(os.path.join(folder, f"{bucket}.arrow"), "wb")
+                        writers[bucket] = (sink, pa.ipc.new_stream(sink, rows.schema))
+                    writers[bucket][1].write_table(rows)
+        finally:
+            for sink, writer in writers.values():
+                writer.close()
+                sink.close()
+        out = []
+        for bucket in sorted(writers):
+            with pa.memory_map(os.path.join(folder, f"{bucket}.arrow")) as source:
+                table = pa.ipc.open_stream(source).read_all()
+            location = locate(bucket)
+            out.append((bucket, location, _write_parquet(table, location, key, row_group_rows)))
+            del table
+        return out
 
 
 class BucketFile:

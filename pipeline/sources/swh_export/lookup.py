@@ -18,7 +18,8 @@ from typing import Dict, Iterable, List, Tuple
 import apache_beam as beam
 
 from pipeline.sources.swh_export.buckets import (
-    ROW_GROUP_ROWS, TABLE_KEYS, BucketReader, bucket_name, bucket_of, chunks, write_bucket)
+    PIECE_DIGITS, ROW_GROUP_ROWS, TABLE_KEYS, BucketReader, bucket_name, bucket_of, chunks, write_bucket,
+    write_buckets)
 from pipeline.sources.swh_export.common import _Fn
 
 #: values handled per read of a bucket file (bounds a lookup's memory)
@@ -30,30 +31,40 @@ def bucket_location(root: str, table: str, bucket: int, digits: int) -> str:
 
 
 class _WriteBucketFn(_Fn):
-    def __init__(self, root: str, digits: Dict[str, int], row_group_rows: int):
+    def __init__(self, root: str, digits: Dict[str, int], row_group_rows: int, piece_digits: int):
         self._root = root
         self._digits = dict(digits)
         self._row_group_rows = row_group_rows
+        self._piece_digits = piece_digits
 
     def _results(self, item):
-        (table, bucket), pieces = item
-        location = bucket_location(self._root, table, bucket, self._digits[table])
-        rows = write_bucket(pieces, location, TABLE_KEYS[table], self._row_group_rows)
-        yield table, bucket, location, rows
+        (table, piece), pieces = item
+        digits = self._digits[table]
+        if digits <= self._piece_digits:  # the piece is the bucket
+            location = bucket_location(self._root, table, piece, digits)
+            yield table, piece, location, write_bucket(pieces, location, TABLE_KEYS[table], self._row_group_rows)
+            return
+        for bucket, location, rows in write_buckets(
+                pieces, lambda bucket: bucket_location(self._root, table, bucket, digits), TABLE_KEYS[table],
+                digits, self._row_group_rows):
+            yield table, bucket, location, rows
 
 
 class PrepareTables(beam.PTransform):
-    """``((table, bucket), ipc bytes)`` pieces -> ``(table, bucket, location, rows)`` per bucket file."""
+    """``((table, piece), ipc bytes)`` pieces -> ``(table, bucket, location, rows)`` per bucket file."""
 
-    def __init__(self, root: str, digits: Dict[str, int], row_group_rows: int = ROW_GROUP_ROWS):
+    def __init__(self, root: str, digits: Dict[str, int], row_group_rows: int = ROW_GROUP_ROWS,
+                 piece_digits: int = PIECE_DIGITS):
         super().__init__()
         self._root = root
         self._digits = dict(digits)
         self._row_group_rows = row_group_rows
+        self._piece_digits = piece_digits
 
     def expand(self, pieces):
         return (pieces | "PiecesByBucket" >> beam.GroupByKey()
-                | "WriteBuckets" >> beam.ParDo(_WriteBucketFn(self._root, self._digits, self._row_group_rows)))
+                | "WriteBuckets" >> beam.ParDo(_WriteBucketFn(self._root, self._digits, self._row_group_rows,
+                                                              self._piece_digits)))
 
 
 def keyed(table: str, digits: int):

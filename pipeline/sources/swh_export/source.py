@@ -15,7 +15,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import apache_beam as beam
 
 from pipeline.errors import UsageError
-from pipeline.sources.swh_export.buckets import BUCKET_BYTES, ROW_GROUP_ROWS, TABLE_KEYS, digits_for
+from pipeline.sources.swh_export.buckets import BUCKET_BYTES, PIECE_DIGITS, ROW_GROUP_ROWS, TABLE_KEYS, digits_for
 from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, _Fn
 from pipeline.sources.swh_export.lookup import PrepareTables
 from pipeline.sources.swh_export.model import (
@@ -83,11 +83,14 @@ class ReadSwhExport(beam.PTransform):
     def __init__(self, export: str, content_store: str, as_of: Optional[str] = None,
                  origin_prefixes: Sequence[str] = (), repo_metadata: Optional[str] = None,
                  max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES, matcher=None,
-                 bucket_bytes: int = BUCKET_BYTES, row_group_rows: int = ROW_GROUP_ROWS):
+                 bucket_bytes: int = BUCKET_BYTES, row_group_rows: int = ROW_GROUP_ROWS,
+                 piece_digits: int = PIECE_DIGITS):
         """``bucket_bytes``: the ORC bytes a bucket of a prepared table is aimed at (the
         bucket count follows each table's size); ``row_group_rows``: rows per row group
-        of a bucket file, the least a lookup reads."""
+        of a bucket file, the least a lookup reads; ``piece_digits``: the shuffle's
+        pieces are split by at most this many hex digits (see :mod:`.buckets`)."""
         super().__init__()
+        self._piece_digits = piece_digits
         self._bucket_bytes = bucket_bytes
         self._row_group_rows = row_group_rows
         self._export = export.rstrip("/") if "://" in export else os.path.abspath(export)
@@ -192,11 +195,11 @@ class ReadSwhExport(beam.PTransform):
 
     def expand(self, pbegin):
         digits = self.digits()
-        tables = pbegin | "ReadTables" >> ReadExportTables(self._export, digits, where=self._where)
+        tables = pbegin | "ReadTables" >> ReadExportTables(self._export, digits, self._where, self._piece_digits)
         latest = tables["origin_visit_status"] | "LatestVisit" >> beam.CombinePerKey(max)
         self._digest_inputs(latest)
         prepared = tables["pieces"] | "PrepareTables" >> PrepareTables(self._tables_root(), digits,
-                                                                        self._row_group_rows)
+                                                                        self._row_group_rows, self._piece_digits)
         inputs = {"origin_visit_status": latest, "tables": prepared}
         if self._metadata:
             inputs["metadata"] = (pbegin | "MetadataFile" >> beam.Create([self._metadata])

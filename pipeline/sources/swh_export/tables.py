@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 import apache_beam as beam
 import numpy as np
 
-from pipeline.sources.swh_export.buckets import TABLE_KEYS, split_by_bucket, to_ipc
+from pipeline.sources.swh_export.buckets import PIECE_DIGITS, TABLE_KEYS, split_by_bucket, to_ipc
 from pipeline.sources.swh_export.common import STAGE, _Fn, _portable
 from pipeline.sources.swh_export.model import VisitFilter, visit_key
 from pipeline.sources.swhid import repo_name_of
@@ -218,10 +218,11 @@ class _ReadStripe(_Fn):
     """A stripe -> the latest visits of its origins (tag ``origin_visit_status``), or Arrow
     pieces of a bucketed table (tag ``pieces``: ``((table, bucket), ipc bytes)``)."""
 
-    def __init__(self, export: str, where: VisitFilter, digits: Dict[str, int]):
+    def __init__(self, export: str, where: VisitFilter, digits: Dict[str, int], piece_digits: int = PIECE_DIGITS):
         self._export = export
         self._where = where
         self._digits = digits
+        self._piece_digits = piece_digits
 
     def _results(self, unit):
         table, path, stripe = unit
@@ -231,7 +232,8 @@ class _ReadStripe(_Fn):
             if table == "origin_visit_status":
                 out = [beam.pvalue.TaggedOutput(table, row) for row in latest_visits(batch, self._where, self._count)]
             else:
-                pieces, unusable = split_by_bucket(canonical(table, batch), TABLE_KEYS[table], self._digits[table])
+                pieces, unusable = split_by_bucket(canonical(table, batch), TABLE_KEYS[table],
+                                                   min(self._digits[table], self._piece_digits))
                 if unusable:
                     self._count(f"orc:{table}:rows_without_key", unusable)
                 out = [beam.pvalue.TaggedOutput("pieces", ((table, bucket), to_ipc(piece))) for bucket, piece in pieces]
@@ -252,13 +254,16 @@ class _ReadStripe(_Fn):
 class ReadExportTables(beam.PTransform):
     """``pbegin | ReadExportTables(export, digits)`` -> ``origin_visit_status`` (the latest
     full visit per origin and stripe), ``pieces`` (bucketed Arrow pieces of the other
-    tables) and ``rejects`` (missing tables, unreadable files)."""
+    tables, by their first :data:`PIECE_DIGITS` hex digits at most) and ``rejects``
+    (missing tables, unreadable files)."""
 
-    def __init__(self, export: str, digits: Dict[str, int], where: VisitFilter = VisitFilter()):
+    def __init__(self, export: str, digits: Dict[str, int], where: VisitFilter = VisitFilter(),
+                 piece_digits: int = PIECE_DIGITS):
         super().__init__()
         self._export = export
         self._digits = dict(digits)
         self._where = where
+        self._piece_digits = piece_digits
 
     def expand(self, pbegin):
         matched = (pbegin | "Tables" >> beam.Create(sorted(TABLES))
@@ -266,7 +271,7 @@ class ReadExportTables(beam.PTransform):
         stripes = (matched.files | "SpreadFiles" >> beam.Reshuffle()
                    | "SplitStripes" >> beam.ParDo(_SplitStripes(self._export)).with_outputs(REJECTS, main="stripes"))
         rows = (stripes.stripes | "SpreadStripes" >> beam.Reshuffle()
-                | "ReadStripes" >> beam.ParDo(_ReadStripe(self._export, self._where, self._digits)).with_outputs(
+                | "ReadStripes" >> beam.ParDo(_ReadStripe(self._export, self._where, self._digits, self._piece_digits)).with_outputs(
                     REJECTS, "origin_visit_status", "pieces"))
         rejects = ((matched[REJECTS], stripes[REJECTS], rows[REJECTS])
                    | "TableRejects" >> beam.Flatten().with_output_types(Reject))
