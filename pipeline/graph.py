@@ -52,9 +52,12 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
 
         registry = load()
     files, source_rejects = (files, source_rejects) | optout.OptOut(registry.matcher())
-    files = files | "Spread" >> beam.Reshuffle()
-    # blobs are fetched in batches by a thread pool per worker; a source may bring
-    # readers for its own locators (``source.blob_readers()``: scheme -> factory)
+    # decode groups the records by blob before any content is read, reads and decodes each
+    # blob once and fans it out to every occurrence (forks: most files occur in many trees).
+    # That group-by-blob is the shuffle that spreads the source's files over the workers
+    # (a Reshuffle stood here before it). A worker keeps a batch of blobs downloading on a
+    # thread pool; a source may bring readers for its own locators
+    # (``source.blob_readers()``: scheme -> factory)
     readers = source.blob_readers() if hasattr(source, "blob_readers") else {}
     decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers)
     # license: a file's header, else the nearest folder's license files/manifests, else gha_license_id;

@@ -1,10 +1,15 @@
 """Stage ``decode``: size guard, fetch the bytes, binary check, decode, text statistics.
 
-Pure core: :func:`decode_bytes` and :func:`text_stats` work on plain values.
-:func:`make_core` binds them to a blob reader (built once per worker).
-:class:`FetchDecode` is the Beam stage: records go in batches to a worker whose
-thread pool fetches the blobs of a batch concurrently (content-store reads are
-network-bound), then each record is decoded by the same core.
+Pure core: :func:`decode_bytes` and :func:`text_stats` work on plain values;
+:func:`decode_record` is the stage for one record. A blob occurs in many trees
+(forks; the empty file and a stock LICENSE in 10^8 of them), so the stage works per
+blob: :func:`decode_group` reads and decodes a blob once (:func:`fetch_blob`,
+:func:`decode_blob`) and fans the result out to each occurrence (:func:`occurrence`:
+the occurrence keeps its own path, repository, metadata and ``extension``), streaming
+the occurrences, never holding them. :class:`InFlight` keeps a worker's downloads
+going across groups (a thread pool; content-store reads are network-bound).
+:class:`FetchDecode` is the Beam stage: records cross one shuffle packed, grouped by
+:func:`blob_key`, and a thin DoFn runs the groups through :class:`InFlight`.
 
 Blob readers by locator scheme: ``git:<repository>`` (:class:`GitBlobReader`) and
 ``store:<root>`` (:class:`StoreBlobReader`: SWH's content store, a gzip blob per
@@ -32,13 +37,14 @@ import posixpath
 import re
 import time
 import zlib
-from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlparse
 
 import apache_beam as beam
+from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome, apply_core
-from transforms.record import CodeFile
+from transforms.record import CodeFile, pack, unpack
 
 STAGE = "decode"
 
@@ -51,7 +57,7 @@ class DecodeConfig:
     detect_encoding: bool = True
     #: a detected (non UTF-8) decoding must be at least this coherent (0..1)
     min_detection_coherence: float = 0.0
-    #: records handed to a worker together; their blobs are fetched concurrently
+    #: blobs (one per group of occurrences) a worker has downloading at once
     fetch_batch: int = 64
     #: threads per worker fetching blobs from a content store
     fetch_threads: int = 16
@@ -213,12 +219,30 @@ def git_blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\x00" % len(raw) + raw).hexdigest()
 
 
-def decode_record(
-    record: CodeFile, read: Callable[[CodeFile], bytes], config: DecodeConfig, count: Count
-) -> Outcome:
-    """The whole stage for one record: guard, fetch, verify ids, decode, stats."""
-    if record.length_bytes >= config.max_bytes:
-        return Drop("too_large")
+@dataclasses.dataclass(frozen=True)
+class Blob:
+    """A blob read and decoded: what every occurrence of it shares (the bytes decide all of it)."""
+
+    blob_id: str  # sha1 of the bytes
+    length_bytes: int
+    content: str
+    src_encoding: str
+    stats: Mapping[str, Union[int, float]]  # text_stats(content)
+
+
+#: what a blob comes to for each of its occurrences: decoded, or left out (binary, undecodable, ...)
+Shared = Union[Blob, Drop]
+
+
+def too_large(record: CodeFile, config: DecodeConfig) -> bool:
+    """The size guard, on the record's metadata: such a blob is never read."""
+    return record.length_bytes >= config.max_bytes
+
+
+def fetch_blob(record: CodeFile, read: Callable[[CodeFile], bytes],
+               config: DecodeConfig) -> Union[Tuple[bytes, str], Drop]:
+    """``(bytes, sha1)`` read at ``record``'s locator and checked against ``record.blob_id``,
+    or the Drop that says why that place could not give them."""
     try:
         raw = read(record)
     except BlobError as exc:
@@ -228,19 +252,169 @@ def decode_record(
     blob_id = hashlib.sha1(raw).hexdigest()
     if record.blob_id and record.blob_id != blob_id:
         return Drop("corrupt_blob", f"sha1 {blob_id} != expected {record.blob_id}", True)
+    return raw, blob_id
+
+
+def decode_blob(raw: bytes, blob_id: str, config: DecodeConfig) -> Shared:
+    """Binary check, decode and text statistics of one blob's bytes."""
     decoded = decode_bytes(raw, config)
     if isinstance(decoded, Drop):
         return decoded
     text, encoding = decoded
-    count(f"encoding:{encoding}")
+    return Blob(blob_id=blob_id, length_bytes=len(raw), content=text, src_encoding=encoding, stats=text_stats(text))
+
+
+def occurrence(record: CodeFile, shared: Shared, count: Count) -> Outcome:
+    """One occurrence of a blob: the blob's decode with the occurrence's own path, repository
+    and metadata; ``extension`` comes from the occurrence's path."""
+    if isinstance(shared, Drop):
+        return shared
+    count(f"encoding:{shared.src_encoding}")
     return record._replace(
-        blob_id=blob_id,
-        content=text,
-        src_encoding=encoding,
-        length_bytes=len(raw),
+        blob_id=shared.blob_id,
+        content=shared.content,
+        src_encoding=shared.src_encoding,
+        length_bytes=shared.length_bytes,
         extension=extension_of(record.path),
-        **text_stats(text),
+        **shared.stats,
     )
+
+
+def decode_record(
+    record: CodeFile, read: Callable[[CodeFile], bytes], config: DecodeConfig, count: Count
+) -> Outcome:
+    """The whole stage for one record: guard, fetch, verify ids, decode, stats."""
+    if too_large(record, config):
+        return Drop("too_large")
+    fetched = fetch_blob(record, read, config)
+    if isinstance(fetched, Drop):
+        return fetched
+    return occurrence(record, decode_blob(*fetched, config), count)
+
+
+# --- one read per blob: the occurrences of a blob share its fetch and decode -------------
+
+def blob_key(record: CodeFile) -> str:
+    """What the occurrences of one blob are grouped by before anything is read: ``blob_id``
+    (SWH ``sha1``, known from the export), else ``sha1_git:<content_id>`` (git and the API
+    know the git id before the bytes), else the occurrence itself (nothing says it has twins)."""
+    if record.blob_id:
+        return record.blob_id
+    if record.content_id:
+        return f"sha1_git:{record.content_id}"
+    where = "\0".join((record.locator, record.origin_url, record.repo_name, record.snapshot_id,
+                       record.revision_id, record.branch_name, record.path))
+    return "occurrence:" + hashlib.sha1(where.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _error(exc: Exception) -> Drop:
+    """An unexpected exception as the dead letter :func:`transforms.base.apply_core` makes of it."""
+    return Drop("error", f"{type(exc).__name__}: {exc}", True)
+
+
+def _fetch(record: CodeFile, read: Callable[[CodeFile], bytes], config: DecodeConfig) -> Union[Tuple[bytes, str], Drop]:
+    try:
+        return fetch_blob(record, read, config)
+    except Exception as exc:  # a reader's bug costs this place's copy, as it did one record
+        return _error(exc)
+
+
+def _decode(fetched: Tuple[bytes, str], config: DecodeConfig) -> Shared:
+    try:
+        return decode_blob(*fetched, config)
+    except Exception as exc:
+        return _error(exc)
+
+
+class _Failures:
+    """Locators that could not give the blob (locator -> Drop), the last ``limit`` of them:
+    a locator forgotten and met again is read again (the same answer, one more read)."""
+
+    def __init__(self, limit: int):
+        self._limit = max(1, limit)
+        self._drops: "collections.OrderedDict[str, Drop]" = collections.OrderedDict()
+
+    def get(self, locator: str) -> Optional[Drop]:
+        drop = self._drops.get(locator)
+        if drop is not None:
+            self._drops.move_to_end(locator)
+        return drop
+
+    def add(self, locator: str, drop: Drop) -> Drop:
+        self._drops[locator] = drop
+        self._drops.move_to_end(locator)
+        while len(self._drops) > self._limit:
+            self._drops.popitem(last=False)
+        return drop
+
+
+def decode_group(occurrences: Iterable[CodeFile], read: Callable[[CodeFile], bytes], config: DecodeConfig,
+                 count: Count, max_failures: int = 1024) -> Iterator[Tuple[CodeFile, Shared]]:
+    """Every occurrence of one blob (records with one :func:`blob_key`), each with what the
+    blob comes to for it; the blob is read and decoded once.
+
+    Streams: ``occurrences`` is iterated, never held (a blob with 10^8 copies is fine); it
+    must be re-iterable (a GroupByKey's values, a list), which is used only when a read fails.
+    The first occurrence the size guard lets through is read; a read that fails (missing,
+    corrupt, unreadable at that locator: one damaged repository) is tried at the group's other
+    locators, and the first that gives the bytes serves every occurrence, so what a copy gets
+    never depends on the order the group comes in (the bytes are the same wherever they are
+    read: they are checked against ``blob_id``, and git reads by the content's id). When no
+    locator gives them, each occurrence gets its own locator's Drop. The size guard is per
+    occurrence, on its own metadata.
+
+    Counts ``blobs:occurrences`` (every record), ``blobs:fetched`` (blobs read at least once)
+    and ``blobs:refetched`` (reads at other locators after a failed one); the stage's
+    ``kept``/``dropped:<reason>`` stay with the caller, per occurrence."""
+    if iter(occurrences) is occurrences:
+        raise TypeError("decode_group needs a re-iterable group of occurrences (a list, a GroupByKey's values), "
+                        "not an iterator")
+    shared: Optional[Shared] = None
+    failures = _Failures(max_failures)
+    reads = 0
+    searched = False
+
+    def attempt(record: CodeFile) -> Optional[Shared]:
+        """Read at ``record``'s locator: the blob's decode, or None (the failure is remembered)."""
+        nonlocal reads
+        count("blobs:fetched" if reads == 0 else "blobs:refetched")
+        reads += 1
+        fetched = _fetch(record, read, config)
+        if isinstance(fetched, Drop):
+            failures.add(record.locator, fetched)
+            return None
+        return _decode(fetched, config)
+
+    def search() -> Optional[Shared]:
+        """A locator of the group that gives the bytes, if any (a second pass over the group)."""
+        for other in occurrences:
+            if not too_large(other, config) and failures.get(other.locator) is None:
+                found = attempt(other)
+                if found is not None:
+                    return found
+        return None
+
+    seen = 0
+    for record in occurrences:
+        seen += 1
+        if too_large(record, config):
+            yield record, Drop("too_large")
+            continue
+        if shared is None and failures.get(record.locator) is None:
+            shared = attempt(record)
+        if shared is None and not searched:
+            searched = True
+            shared = search()
+        if shared is None:  # no locator gives the bytes: this copy's own locator says why
+            own = failures.get(record.locator)
+            if own is None:  # forgotten while the search remembered newer failures: ask again
+                shared = attempt(record)
+                own = failures.get(record.locator)
+            if shared is None:
+                yield record, own
+                continue
+        yield record, shared
+    count("blobs:occurrences", seen)
 
 
 class BlobError(Exception):
@@ -461,7 +635,8 @@ def make_readers(config: DecodeConfig, readers: Optional[ReaderFactories] = None
 
 
 def make_core(config: DecodeConfig, readers: Optional[ReaderFactories] = None):
-    """Factory run in ``DoFn.setup``: builds the blob readers once per worker."""
+    """The stage per record (every copy read; :class:`FetchDecode` reads per blob): a core for
+    :class:`transforms.base.Stage`, built in ``DoFn.setup`` (the blob readers once per worker)."""
     return _bound_core(make_readers(config, readers), config)
 
 
@@ -491,7 +666,8 @@ def fetch_batch(records: List[CodeFile], read: BlobReaders, config: DecodeConfig
 
 def decode_batch(records: List[CodeFile], read: BlobReaders, config: DecodeConfig, count: Count,
                  executor: concurrent.futures.Executor) -> List[Outcome]:
-    """The stage on a batch (no Beam): fetch concurrently, then decode each in order."""
+    """The stage on a batch of records (no Beam; every copy read, as benchmarks of the readers
+    want): fetch concurrently, then decode each in order."""
     readers = fetch_batch(records, read, config, executor)
     return [decode_record(record, reader, config, count) for record, reader in zip(records, readers)]
 
@@ -503,7 +679,86 @@ def _bound_core(read: Callable[[CodeFile], bytes], config: DecodeConfig):
     return core
 
 
+class _Prefetched:
+    """A group's reader: its first occurrence's locator answers from the download already
+    started on a fetch thread; other locators (after a failure there) read when asked."""
+
+    def __init__(self, read: Callable[[CodeFile], bytes], locator: str, future: "concurrent.futures.Future"):
+        self._read = read
+        self._locator = locator
+        self._future = future
+
+    def __call__(self, record: CodeFile) -> bytes:
+        if record.locator == self._locator:
+            return self._future.result()
+        return self._read(record)
+
+
+class InFlight:
+    """The blob groups one worker has on their way (no Beam): when a group comes in, the blob
+    of its first occurrence starts downloading on ``executor`` (a concurrent reader, past the
+    size guard); a group is decoded and fanned out (:func:`decode_group`) once ``size`` groups
+    wait behind it, or at :meth:`drain`. So ``size`` blobs are in flight at once, as
+    ``fetch_batch`` records were, and a worker holds at most that many blobs' bytes and never a
+    group's occurrences (only each group's re-iterable, as the runner hands it over)."""
+
+    def __init__(self, read: BlobReaders, config: DecodeConfig, count: Count, executor: concurrent.futures.Executor,
+                 size: Optional[int] = None):
+        self._read = read
+        self._config = config
+        self._count = count
+        self._executor = executor
+        self._size = max(1, config.fetch_batch if size is None else size)
+        self._waiting: "collections.deque" = collections.deque()
+
+    def _reader(self, occurrences: Iterable[CodeFile]) -> Callable[[CodeFile], bytes]:
+        first = next(iter(occurrences), None)
+        if first is None or too_large(first, self._config) or not self._read.concurrent(first):
+            return self._read  # local git reads in the worker's thread, when the group is decoded
+        return _Prefetched(self._read, first.locator, self._executor.submit(self._read, first))
+
+    def add(self, occurrences: Iterable[CodeFile], tag=None) -> Iterator[Tuple[object, CodeFile, Shared]]:
+        """Take one group (with a ``tag`` that comes back with each of its occurrences);
+        returns ``(tag, record, shared)`` of the groups that are ready, oldest first."""
+        self._waiting.append((tag, occurrences, self._reader(occurrences)))
+        return self._ready(self._size)
+
+    def drain(self) -> Iterator[Tuple[object, CodeFile, Shared]]:
+        """``(tag, record, shared)`` of every group still waiting."""
+        return self._ready(0)
+
+    def _ready(self, keep: int) -> Iterator[Tuple[object, CodeFile, Shared]]:
+        while len(self._waiting) > keep:
+            tag, occurrences, read = self._waiting.popleft()
+            for record, shared in decode_group(occurrences, read, self._config, self._count):
+                yield tag, record, shared
+
+
+class _Unpacked:
+    """A group's packed records (a GroupByKey's values), unpacked one at a time as iterated."""
+
+    def __init__(self, packed: Iterable[bytes]):
+        self._packed = packed
+
+    def __iter__(self) -> Iterator[CodeFile]:
+        return map(unpack, self._packed)
+
+
+def keyed(record: CodeFile) -> Tuple[str, bytes]:
+    """``(blob_key(record), pack(record))``: a record as it crosses the group-by-blob shuffle."""
+    return blob_key(record), pack(record)
+
+
+def _core_of(shared: Shared):
+    def core(record: CodeFile, count: Count) -> Outcome:
+        return occurrence(record, shared, count)
+
+    return core
+
+
 class _FetchDecodeFn(beam.DoFn):
+    """Groups of one blob in, one decoded record (or reject) per occurrence out."""
+
     def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories]):
         self._config = config
         self._readers = dict(readers or {})
@@ -514,10 +769,25 @@ class _FetchDecodeFn(beam.DoFn):
                                                                thread_name_prefix="codestack-fetch")
         self._count = BeamCounter(STAGE)
 
-    def process(self, batch: List[CodeFile]):
-        readers = fetch_batch(list(batch), self._read, self._config, self._executor)
-        for record, reader in zip(batch, readers):
-            yield from apply_core(STAGE, _bound_core(reader, self._config), record, self._count)
+    def start_bundle(self):
+        self._flight = InFlight(self._read, self._config, self._count, self._executor)
+
+    def process(self, group, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
+        _key, packed = group
+        yield from self._emit(self._flight.add(_Unpacked(packed), (window, timestamp)))
+
+    def finish_bundle(self):
+        yield from self._emit(self._flight.drain())
+
+    def _emit(self, ready):
+        # a group may leave in a later call than the one it came in (or in finish_bundle):
+        # its outputs carry its own window and timestamp
+        for (window, timestamp), record, shared in ready:
+            for out in apply_core(STAGE, _core_of(shared), record, self._count):
+                if isinstance(out, beam.pvalue.TaggedOutput):
+                    yield beam.pvalue.TaggedOutput(out.tag, WindowedValue(out.value, timestamp, (window,)))
+                else:
+                    yield WindowedValue(out, timestamp, (window,))
 
     def teardown(self):
         executor = getattr(self, "_executor", None)
@@ -528,10 +798,15 @@ class _FetchDecodeFn(beam.DoFn):
 class FetchDecode(beam.PTransform):
     """``kept, rejects = records | FetchDecode(config, readers)``: the ``decode`` stage.
 
-    Counts like any :class:`transforms.base.Stage` (``codestack.decode``: ``kept``,
-    ``dropped:<reason>``); batches of ``config.fetch_batch`` records are fetched by
-    ``config.fetch_threads`` threads per worker, so a worker waiting on the network
-    has a batch of requests in flight rather than one.
+    Each blob is read and decoded once, however many trees hold it: records (metadata
+    only) cross a shuffle packed, grouped by :func:`blob_key` (the shuffle also spreads
+    the source's output over workers: the graph needs no Reshuffle before it), and each
+    group fans out again to one decoded record per occurrence (:func:`decode_group`).
+    Counts like any :class:`transforms.base.Stage`, per occurrence (``codestack.decode``:
+    ``kept``, ``dropped:<reason>``, ``encoding:<name>``), plus ``blobs:fetched`` and
+    ``blobs:occurrences``; a worker has ``config.fetch_batch`` groups' blobs downloading
+    at once on ``config.fetch_threads`` threads (:class:`InFlight`), so a worker waiting on
+    the network has a batch of requests in flight rather than one.
     """
 
     def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories] = None):
@@ -540,8 +815,9 @@ class FetchDecode(beam.PTransform):
         self._readers = dict(readers or {})
 
     def expand(self, records):
-        size = max(1, self._config.fetch_batch)
-        batches = records | "Batch" >> beam.BatchElements(min_batch_size=size, max_batch_size=size)
-        outputs = batches | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers)).with_output_types(
+        groups = (records
+                  | "KeyByBlob" >> beam.Map(keyed).with_output_types(Tuple[str, bytes])
+                  | "GroupByBlob" >> beam.GroupByKey())
+        outputs = groups | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers)).with_output_types(
             CodeFile).with_outputs(REJECTS, main="kept")
         return outputs.kept, outputs[REJECTS]
