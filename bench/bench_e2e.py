@@ -33,7 +33,7 @@ from _common import commit  # noqa: E402
 from corpus import build_corpus  # noqa: E402
 
 #: top-level labels of the graph -> the stage they belong to
-LABEL_STAGE = {"Source": "source", "Spread": "source", "WriteData": "sink", "WriteRejects": "sink",
+LABEL_STAGE = {"Source": "source", "WriteData": "sink", "WriteRejects": "sink",
                "AllRejects": "sink", "AllShardInfos": "sink", "WriteShardIndex": "sink"}
 
 

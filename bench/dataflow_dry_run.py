@@ -7,7 +7,8 @@ build the sdist that ``--setup_file`` stages):
     pip install -e ".[dataflow]"
     python bench/dataflow_dry_run.py
 
-Prints the number of transforms in the job graph and how long building it took.
+Prints, for a git source and an SWH-export source (the demo's samples turned into an
+export), the number of transforms in the job graph and how long building it took.
 """
 
 from __future__ import annotations
@@ -27,19 +28,22 @@ from _common import commit  # noqa: E402
 def main() -> int:
     from pipeline.build import run_build
     from pipeline.samples import build_samples
+    from pipeline.swh_fixtures import build_export
 
+    flags = ["--runner=DataflowRunner", "--project=codestack-dry-run", "--region=europe-west1",
+             "--temp_location=gs://codestack-dry-run/tmp", f"--setup_file={ROOT}/setup.py", "--dry_run=True"]
     with tempfile.TemporaryDirectory(prefix="codestack-dataflow-") as tmp:
-        build_samples(os.path.join(tmp, "repos"))
-        start = time.perf_counter()
-        result = run_build(
-            f"git:{tmp}/repos", os.path.join(tmp, "out"), "0.1.0", log=lambda m: None,
-            beam_args=["--runner=DataflowRunner", "--project=codestack-dry-run", "--region=europe-west1",
-                       "--temp_location=gs://codestack-dry-run/tmp", f"--setup_file={ROOT}/setup.py",
-                       "--dry_run=True"],
-        )
-        seconds = time.perf_counter() - start
-    print(f"commit {commit()}: Dataflow dry run built a job graph of {result['transforms']} transforms "
-          f"in {seconds:.1f} s (setup.py staged as an sdist; nothing submitted)")
+        repos = os.path.join(tmp, "repos")
+        build_samples(repos)
+        export, store = os.path.join(tmp, "export"), os.path.join(tmp, "content")
+        build_export(sorted(os.path.join(repos, name) for name in os.listdir(repos)), export, store)
+        for spec, options in ((f"git:{repos}", {}), (f"swh-export:{export}", {"content_store": store})):
+            start = time.perf_counter()
+            result = run_build(spec, os.path.join(tmp, "out-" + spec.split(":")[0]), "0.1.0", log=lambda m: None,
+                               beam_args=flags, source_options=options)
+            seconds = time.perf_counter() - start
+            print(f"commit {commit()}: {spec.split(':')[0]} source: Dataflow dry run built a job graph of "
+                  f"{result['transforms']} transforms in {seconds:.1f} s (setup.py staged as an sdist; nothing submitted)")
     return 0
 
 

@@ -22,9 +22,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def worker_pool(tmp_path):
-    """Beam's worker pool, started as its own process; it launches `python` from PATH."""
+@pytest.fixture(scope="module")
+def worker_pool():
+    """Beam's worker pool, started as its own process (once for this module); it launches
+    `python` from PATH."""
     port = free_port()
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     pool = subprocess.Popen(
@@ -58,6 +59,28 @@ def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
     assert manifest["totals"]["files"] > 0
     local_sums = open(os.path.join(local, "SHA256SUMS")).read()
     assert open(os.path.join(portable, "SHA256SUMS")).read() == local_sums
+
+
+def test_portable_runner_builds_an_swh_export_the_same(tmp_path, worker_pool):
+    """The export source on the portable runner: the big tables are prepared by the
+    workers as bucket files under the staging folder, and every lookup reads them
+    through a side input; the release is the local runner's, byte for byte."""
+    from pipeline.swh_fixtures import build_export
+
+    repos = tmp_path / "repos"
+    build_samples(str(repos))
+    export, store = str(tmp_path / "export"), str(tmp_path / "content")
+    build_export(sorted(str(p) for p in repos.iterdir()), export, store, rows_per_file=9)
+    local, portable = str(tmp_path / "local"), str(tmp_path / "portable")
+    source = {"content_store": store}
+    run_build(f"swh-export:{export}", local, "0.1.0", log=QUIET, source_options=source)
+    manifest = run_build(
+        f"swh-export:{export}", portable, "0.1.0", log=QUIET, source_options=source,
+        beam_args=["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=EXTERNAL",
+                   f"--environment_config=localhost:{worker_pool}"],
+    )
+    assert manifest["totals"]["files"] > 0
+    assert open(os.path.join(portable, "SHA256SUMS")).read() == open(os.path.join(local, "SHA256SUMS")).read()
 
 
 @pytest.fixture
