@@ -45,6 +45,18 @@ def test_vectorized_buckets_equal_the_per_key_rule(keys, digits):
     assert numbers == [bucket_of(key, digits) for key in keys]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="0123456789abcdef", min_size=14, max_size=17),
+                          st.sampled_from(["0" * 40, "f" * 40, "0" * 15 + "1", "0" * 15 + "0a", "A" * 40]),
+                          st.text(max_size=3)), max_size=40))
+def test_key_order_sorts_as_arrow_does(keys):
+    import pyarrow.compute as pc
+
+    array = pa.array(keys, pa.string())
+    assert array.take(pa.array(bucketing.key_order(array))).to_pylist() == \
+        array.take(pc.sort_indices(array)).to_pylist()
+
+
 def test_bucket_count_follows_the_table_size():
     assert digits_for(0) == 0 and digits_for(64 << 20) == 0
     assert digits_for((64 << 20) + 1) == 1

@@ -81,9 +81,10 @@ def bucket_name(bucket: int, digits: int) -> str:
     return format(bucket, f"0{digits}x") if digits else "all"
 
 
-def bucket_numbers(keys, digits: int) -> np.ndarray:
+def bucket_numbers(keys, digits: int, lut: np.ndarray = _HEX) -> np.ndarray:
     """The bucket of every key of a string array, vectorized: the value of its first
-    ``digits`` hex digits; -1 for a null key or one without such a prefix."""
+    ``digits`` hex digits (at most 15: an int64); -1 for a null key or one without such
+    a prefix."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -104,7 +105,7 @@ def bucket_numbers(keys, digits: int) -> np.ndarray:
     fixed = heads.filter(pa.array(ok))
     offsets = np.frombuffer(fixed.buffers()[1], dtype=np.int32)[fixed.offset:fixed.offset + len(fixed) + 1]
     data = np.frombuffer(fixed.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    nibbles = _HEX[data.reshape(-1, digits)]
+    nibbles = lut[data.reshape(-1, digits)]
     value = np.zeros(len(fixed), dtype=np.int64)
     for column in range(digits):
         value = value * 16 + nibbles[:, column]
@@ -125,12 +126,42 @@ def split_by_bucket(table, key: str, digits: int) -> Tuple[List[Tuple[int, objec
         numbers = numbers[usable]
     if not len(numbers):
         return [], dropped
+    if numbers.min() == numbers.max():  # one bucket (a small table): no reordering
+        return [(int(numbers[0]), table)], dropped
     order = np.argsort(numbers, kind="stable")
     ordered = numbers[order]
     table = table.take(pa.array(order))
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered)) + 1))
     ends = np.concatenate((starts[1:], [len(ordered)]))
     return [(int(ordered[s]), table.slice(int(s), int(e - s))) for s, e in zip(starts, ends)], dropped
+
+
+_LOWER_HEX = np.full(256, 255, dtype=np.uint8)
+for _i, _c in enumerate(b"0123456789abcdef"):
+    _LOWER_HEX[_c] = _i
+#: hex digits whose value orders keys (60 bits: an int64)
+_ORDER_DIGITS = 15
+
+
+def key_order(keys) -> np.ndarray:
+    """Row indices that sort a string array as Arrow's sort does. SWH ids are lowercase
+    hex: their first 15 digits as an int64 order them, and numpy sorts those ~5x faster
+    than Arrow sorts the strings; where that cannot decide (a key that is not such
+    hex, or two different keys with the same first digits) Arrow's sort is used."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    prefix = bucket_numbers(keys, _ORDER_DIGITS, _LOWER_HEX)
+    if len(prefix) and prefix.min() >= 0:
+        order = np.argsort(prefix, kind="stable")
+        ranked = prefix[order]
+        tied = np.flatnonzero(ranked[1:] == ranked[:-1])
+        if not len(tied) or pc.all(pc.equal(keys.take(pa.array(order[tied])),
+                                           keys.take(pa.array(order[tied + 1])))).as_py():
+            return order
+    return pc.sort_indices(keys).to_numpy(zero_copy_only=False)
 
 
 def to_ipc(table) -> bytes:
@@ -154,7 +185,9 @@ def _write_parquet(table, location: str, key: str, row_group_rows: int) -> int:
 
     from transforms.fetch import open_filesystem
 
-    table = table.sort_by([(key, "ascending")])
+    import pyarrow as pa
+
+    table = table.take(pa.array(key_order(table.column(key))))
     filesystem, path = open_filesystem(location)
     parent = path.rsplit("/", 1)[0]
     filesystem.create_dir(parent, recursive=True)
