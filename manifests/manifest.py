@@ -70,6 +70,7 @@ def build_manifest(
     tokenizer: Optional[Mapping[str, Any]] = None,
     registry_digest: Optional[str] = None,
     files: Optional[List[Mapping[str, Any]]] = None,
+    versions: Optional[Mapping[str, str]] = None,
 ) -> Dict[str, Any]:
     """The manifest dict (see ``manifest.schema.json``).
 
@@ -77,7 +78,9 @@ def build_manifest(
     content bytes, tokens, repositories; licenses; repositories). Without it the
     per-language file counts come from the shards and the rest is ``None``.
     ``files``: the release's other files (card, changelog, plots), added by
-    :func:`manifests.publish.finish_release`.
+    :func:`manifests.publish.finish_release`. ``versions``: what the build depended on
+    (``pipeline.versions.data_versions()``: data and libraries by version), written
+    sorted by name; left out when None.
     """
     extra = dict(extra or {})
     stats = stats or {}
@@ -106,6 +109,7 @@ def build_manifest(
         "name": name,
         "version": version,
         "codestack_version": codestack_version,
+        **({"versions": dict(sorted((str(k), str(v)) for k, v in versions.items()))} if versions is not None else {}),
         "config_hash": config_hash,
         "config": config,
         "inputs": {

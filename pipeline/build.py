@@ -31,10 +31,11 @@ from pipeline.config import Config, load_config
 from pipeline.error_budget import ErrorsConfig, describe, find_violations, read_reject_details
 from pipeline.errors import ErrorBudgetExceeded, UsageError
 from pipeline.graph import STAGES, build_graph
-from pipeline.options import make_options
+from pipeline.options import check_beam_flags, make_options
 from pipeline.progress import progress
 from pipeline.sink import PARQUET_SCHEMA, read_index
 from pipeline.stats import read_stats
+from pipeline.versions import codestack_version, data_versions
 from transforms.spill import spilling
 from transforms.base import NAMESPACE
 
@@ -43,15 +44,6 @@ STAGING = ".staging"
 OWNED = {STAGING, "data", "rejects", SUMS, MANIFEST, MANIFEST + ".tmp", SUMS + ".tmp",
          "README.md", "README.md.tmp", CHANGELOG, CHANGELOG + ".tmp", "plots"}
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-
-
-def codestack_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("codestack")
-    except Exception:  # running from a source tree that is not installed
-        return "0+unknown"
 
 
 def make_source(spec: str, content_store: Optional[str] = None, repo_metadata: Optional[str] = None,
@@ -240,6 +232,7 @@ def run_build(
         raise UsageError(f"--release-version {version!r}: expected X.Y.Z, e.g. 0.1.0")
     if workers < 1:
         raise UsageError(f"--workers {workers}: must be at least 1")
+    check_beam_flags(list(beam_args or []))  # Beam would drop a flag it does not know, silently
     config = config or load_config(config_path)
     registry = load_optout_registry(optout_registry)
     if previous:
@@ -286,6 +279,7 @@ def run_build(
         name="codestack",
         version=version,
         codestack_version=codestack_version(),
+        versions=data_versions(),
         config=config.to_dict(),
         config_hash=config.digest(),
         source=source.describe(),

@@ -14,6 +14,7 @@ from gitrepos import git, make_repo
 from pipeline.build import STAGING, run_build
 from pipeline.cli import main
 from pipeline.samples import build_samples
+from pipeline.versions import data_versions
 from transforms import fetch, spill
 from transforms.base import Stage
 from transforms.record import CodeFile
@@ -67,6 +68,7 @@ def test_release_is_deterministic_across_runs_and_workers(samples, tmp_path, mon
     run_build(f"git:{samples}", multi, "0.1.0", workers=2, log=QUIET)
     assert sums(one) == sums(two) == sums(multi)
     assert open(os.path.join(one, "manifest.json")).read() == open(os.path.join(multi, "manifest.json")).read()
+    assert manifest["versions"] == data_versions()  # what the build depended on, the same in every run
     assert main(["verify", one]) == 0
     assert not os.path.exists(os.path.join(one, STAGING))
     # every stage counted; the bad inputs were counted or dead-lettered, and the run completed

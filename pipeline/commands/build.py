@@ -16,7 +16,9 @@ EXAMPLES = """examples:
   codestack build --source git:./repos --output out/0.1.0 --release-version 0.1.0 \\
       --config my.yaml --runner DataflowRunner --setup_file ./setup.py ...
 
-Flags codestack does not know are passed to Beam unchanged."""
+Flags codestack does not know are passed to Beam unchanged; a flag Beam does not
+know either (any PipelineOptions' flag, e.g. --runner, --project, --flink_master)
+is an error that names the nearest known flag."""
 
 
 def register(sub) -> None:
