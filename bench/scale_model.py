@@ -1,0 +1,1089 @@
+"""The scale model of the archive: SWH-layout exports of the archive's shape at chosen sizes,
+built end to end, with per-stage rows, CPU and bytes shuffled, and fitted costs.
+
+1. **The model** (:func:`make_model`; seeded, deterministic). Scale ``s`` is ``s`` *blocks*
+   of the same fork-family templates (:data:`FAMILIES`; each block its own seed), so every
+   size has the same shape in exact proportion, plus one feature that grows with ``s``:
+
+   - fork families: an upstream (``n`` files, folders up to :data:`MAX_TREE_DEPTH` deep,
+     a few to tens of entries a folder, an MIT LICENSE with the family's copyright line at
+     its root, a README, some empty ``__init__.py`` (the empty blob), a few files from the
+     block's shared pool, some with an e-mail address or an IP) and its forks: every third
+     fork is identical to its upstream (same revision, same snapshot, same root); the
+     others edit a line of a file (a near duplicate), add a file or delete one. Directory
+     ids are git tree ids (content-addressed), so forks share every subtree they did not
+     touch; blobs are shared across forks (exact dedup, decode per blob);
+   - per block: a 60-deep folder chain (files every tenth level), a snapshot with
+     ``--pr-refs`` pull-request branches, submodule and symlink entries, releases (tags);
+   - one directory of ``--huge-entries`` x ``s`` files (100,000 at ``s=100`` by default)
+     in a repository of its own;
+   - every origin has three full visits (the latest snapshot: ``HEAD`` alias ->
+     ``refs/heads/main`` or ``master``, a ``dev`` branch, tags; older snapshots point at
+     historic revisions), and some a later ``partial`` visit with an older snapshot and a
+     ``failed`` one without (the latest *full* visit wins);
+   - history (``bench_unreachable.write_inflated``): ``--historic`` unreachable versions
+     of every reachable directory (with their contents rows, no blob) and revisions, rows
+     shuffled among the reachable ones, written as zstd ORC (``--files-per-table`` files,
+     ``--stripe-kb`` stripes).
+
+   Every reachable content is a small text file in the content store (gzip, by ``sha1``).
+   ``reachable_entries`` = directory entries the walk reaches (entries of every directory
+   occurrence in the trees of the distinct latest roots: files, folders, submodules,
+   symlinks); ``files`` = the records the source must emit.
+
+2. **Runs**, each in a child process (cwd, HOME and TMPDIR in the work folder; CPU =
+   user+sys of the child, peak RSS from ``wait4``): (a) the source alone
+   (``ReadSwhExport`` on the FnApiRunner, as ``bench_swh_export.run_source``), (b) the
+   whole build (``pipeline.build.run_build``, what ``codestack build --source
+   swh-export:EXPORT --content-store STORE --output OUT --release-version 0.1.0`` runs,
+   in-process so the ``PipelineResult`` can be read). Records between stages are not
+   spilled to local files (``run_build(spill=False)``; ``--spill`` to spill as a local
+   CLI build does), so what crosses each shuffle is what a distributed runner moves.
+
+   - **bytes shuffled, measured**: the encoded bytes every grouping buffer of the FnApiRunner
+     receives (a wrapper on ``execution.GroupingBuffer.append``), by GroupByKey, i.e. every
+     GroupByKey the runner executes after its own rewrites (a lifted ``CombinePerKey``
+     shuffles its ``Precombine`` output), recorded with its input PCollections (a wrapper
+     on ``translations.expand_gbk``). Beam's own estimate, element count x mean sampled
+     byte size (``beam:metric:element_count:v1``, ``beam:metric:sampled_byte_size:v1`` from
+     ``result.monitoring_infos()``, through a Flatten to its inputs when the runner removed
+     it), is printed beside it: it samples few elements of a large PCollection (10, then
+     ~10/i), and is off by 20-30% on the shuffles of few, very unequal elements (the
+     tables' Arrow pieces). A shuffle belongs to the stage of its transform's top-level
+     label (``bench_e2e.stage_of``).
+   - **CPU per stage**: Beam's per-transform execution time
+     (``metric:ptransform_execution_time:total_msecs:v1``, as ``bench_e2e``), by stage,
+     scaled so that the stages add up to the CPU seconds of ``pipeline.run`` (rusage of
+     the child around it; the runner's own overhead is spread in proportion).
+   - rows in/out per stage: the build's counters (``kept``, ``dropped:*``; the source's
+     in = ORC rows read).
+
+3. **Fits** over the sizes, relative least squares (each point weighted by 1/y, so the
+   smallest size counts as much as the largest): per stage CPU = a + b x files in, and
+   (a second fit, not an addition) CPU = a + c x bytes in, shuffle bytes = a + b x files
+   in; the source's table-driven part (reading, bucketing and shuffling the tables): one fit
+   of its CPU and shuffle bytes over the Arrow IPC bytes the tables shuffle (computed here
+   with the source's own functions), times each table's Arrow bytes per row; its
+   walk-driven part (resolve, walk, contents) per reachable entry. A stage's bytes in = its files in x the mean bytes of a file occurrence (the
+   model's files keep one size distribution: per file and per byte cannot be told apart
+   here, they are alternatives). ``fit`` holds each fit's largest relative residual.
+
+The issue's test: bytes shuffled per reachable directory entry flat (+-20%) while the size
+grows 100x, for the source and for the whole build: PASS/FAIL.
+
+``--at REV`` measures the code of a commit (``git archive REV`` into the work folder, first on the
+path of the parent and of every child) instead of the working tree, which others may edit while
+the sizes run.
+
+    /work/venv/bin/python bench/scale_model.py --sizes 1,10,100 --at HEAD --costs-out bench/scale_costs.json \\
+        [--seed 0] [--historic 10] [--huge-entries 1000] [--workdir DIR] [--keep] [--skip-build] [--spill]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import gzip
+import hashlib
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(1, ROOT)
+
+from _common import commit  # noqa: E402
+from bench_e2e import stage_of  # noqa: E402
+from bench_swh_export import WORDS, text  # noqa: E402
+from bench_unreachable import Ids, child_env, code_at, run_measured, write_inflated  # noqa: E402
+
+#: ``--at REV``: the code measured (``git archive REV``), ahead of the working tree (which the
+#: modules above put first on the path), in the parent and every child
+CODE_ENV = "SCALE_MODEL_CODE"
+if os.environ.get(CODE_ENV):
+    sys.path.insert(0, os.environ[CODE_ENV])
+
+#: (upstream files, forks) of the fork families of one block; ``chain``/``prs``/``submodule``:
+#: the block's family that carries that feature
+FAMILIES = [
+    {"files": 30, "forks": 0},
+    {"files": 45, "forks": 0, "submodule": True},
+    {"files": 18, "forks": 0},
+    {"files": 90, "forks": 1},
+    {"files": 60, "forks": 2, "prs": True},
+    {"files": 150, "forks": 3},
+    {"files": 22, "forks": 0},
+    {"files": 110, "forks": 5, "chain": True},
+    {"files": 38, "forks": 1},
+    {"files": 225, "forks": 8},
+]
+MAX_TREE_DEPTH = 12
+CHAIN_DEPTH = 60
+#: file names' extensions (``.cs`` of this text needs the language stage's content model: ~1 in 12)
+EXTENSIONS = (".py", ".py", ".py", ".js", ".go", ".cpp", ".java", ".rb", ".c", ".md", ".ts", ".cs")
+BASE_TIME_US = 1_700_000_000 * 1_000_000
+_MODE_DIR, _MODE_FILE, _MODE_LINK, _MODE_REV = 0o040000, 0o100644, 0o120000, 0o160000
+
+MIT = """MIT License
+
+Copyright (c) {year} {holder}
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
+
+#: stage names as pipeline/graph.py STAGES (kept literal: this file is read without Beam too)
+STAGES = ("source", "optout", "decode", "license", "language", "filters", "exact_dedup", "near_dedup",
+          "redact", "tokens", "sink")
+#: top-level labels bench_e2e.LABEL_STAGE does not name
+MORE_LABELS = {"ReleaseStats": "sink", "WriteStats": "sink", "AllShards": "sink", "NoTokenRejects": "tokens"}
+#: parts of the source whose cost follows the tables (read, bucket, shuffle once), not the walk
+TABLE_PARTS = ("ReadTables", "PrepareTables", "LatestVisit", "OriginTerms", "SumTerms", "CountOrigins",
+               "WriteInputsDigest")
+GBK_URN = "beam:transform:group_by_key:v1"
+FLATTEN_URN = "beam:transform:flatten:v1"
+ELEMENT_COUNT_URN = "beam:metric:element_count:v1"
+SAMPLED_BYTE_SIZE_URN = "beam:metric:sampled_byte_size:v1"
+EXECUTION_MSECS = "metric:ptransform_execution_time:total_msecs:v1"
+#: the issue's bound on the spread of bytes shuffled per reachable entry across sizes
+FLAT = 0.20
+
+
+# --- the model ------------------------------------------------------------------------------
+
+def _when(us: int) -> datetime.datetime:
+    return datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=us)
+
+
+def _tree_key(entry) -> bytes:
+    name, kind = entry[0], entry[1]
+    return name + b"/" if kind == "dir" else name
+
+
+class Model:
+    """The rows of one plain export (reachable objects only) and its content store, as built."""
+
+    def __init__(self, store: str, seed: int, historic: int):
+        from pipeline.swh_fixtures import _schemas
+
+        self.store = store
+        self.ids = Ids(seed)  # the same ids bench_unreachable.historic_rows gives historic versions
+        self.historic = historic
+        self.rows: Dict[str, Dict[tuple, tuple]] = {t: {} for t in _schemas()}
+        self.listing: Dict[str, List[tuple]] = {}  # directory -> [(name, kind, target, perms)]
+        self.blob_length: Dict[str, int] = {}  # sha1_git -> length
+        self.blob_bytes = 0  # bytes of the unique blobs
+        self.roots: Dict[str, str] = {}  # origin -> root directory of its latest snapshot
+        self.visits: Dict[str, List[Tuple[str, str]]] = {}  # origin -> [(status, snapshot)] of its visits
+        os.makedirs(store, exist_ok=True)
+
+    # objects
+    def blob(self, raw: bytes) -> str:
+        sha1_git = hashlib.sha1(b"blob %d\x00" % len(raw) + raw).hexdigest()
+        if sha1_git not in self.blob_length:
+            sha1 = hashlib.sha1(raw).hexdigest()
+            self.rows["content"][(sha1_git,)] = (
+                sha1, sha1_git, hashlib.sha256(raw).hexdigest(), hashlib.blake2s(raw).hexdigest(), len(raw),
+                "visible", None)
+            with open(os.path.join(self.store, sha1), "wb") as handle:
+                handle.write(gzip.compress(raw, compresslevel=1, mtime=0))
+            self.blob_length[sha1_git] = len(raw)
+            self.blob_bytes += len(raw)
+        return sha1_git
+
+    def raw(self, sha1_git: str) -> bytes:
+        with open(os.path.join(self.store, self.rows["content"][(sha1_git,)][0]), "rb") as handle:
+            return gzip.decompress(handle.read())
+
+    def directory(self, entries: List[tuple]) -> str:
+        """``entries``: ``(name bytes, kind, target hex, perms)``; its git tree id."""
+        entries = sorted(entries, key=_tree_key)
+        body = b"".join(b"%o %s\x00" % (perms, name) + bytes.fromhex(target) for name, _k, target, perms in entries)
+        tree = hashlib.sha1(b"tree %d\x00" % len(body) + body).hexdigest()
+        if tree not in self.listing:
+            self.listing[tree] = entries
+            self.rows["directory"][(tree,)] = (tree, None)
+            for name, kind, target, perms in entries:
+                self.rows["directory_entry"][(tree, name)] = (tree, name, kind, target, perms)
+        return tree
+
+    def tree(self, files: Dict[str, tuple]) -> str:
+        """``{path: (kind, target, perms)}`` -> root directory id (subtrees shared by id)."""
+        here, below = [], collections.defaultdict(dict)
+        for path, leaf in files.items():
+            head, sep, rest = path.partition("/")
+            if sep:
+                below[head][rest] = leaf
+            else:
+                here.append((head.encode(), leaf[0], leaf[1], leaf[2]))
+        for name, sub in below.items():
+            here.append((name.encode(), "dir", self.tree(sub), _MODE_DIR))
+        return self.directory(here)
+
+    def revision(self, key: str, root: str, when_us: int, message: bytes) -> str:
+        rev = self.ids("head", key)
+        author = hashlib.sha256(f"{key} <dev@example.org>".encode()).digest()
+        self.rows["revision"][(rev,)] = (rev, message, author, _when(when_us), 0, b"+0000", author, _when(when_us), 0,
+                                         b"+0000", root, "git", None)
+        if self.historic:  # its parent: the newest historic version (bench_unreachable.historic_rows' ids)
+            self.rows["revision_history"][(rev, 0)] = (rev, self.ids("rev", rev, self.historic - 1), 0)
+        return rev
+
+    def old_rev(self, rev: str, version: int) -> str:
+        """A historic revision of ``rev`` (written by ``historic_rows``), or ``rev`` without history."""
+        return self.ids("rev", rev, version % self.historic) if self.historic else rev
+
+    def release(self, name: bytes, target: str, when_us: int) -> str:
+        rel = self.ids("release", name, target)
+        self.rows["release"][(rel,)] = (rel, name, b"release " + name + b"\n", target, "revision",
+                                        hashlib.sha256(b"tagger").digest(), _when(when_us), 0, b"+0000", None)
+        return rel
+
+    def snapshot(self, branches: Dict[bytes, tuple]) -> str:
+        from pipeline.sources.swhid import snapshot_id
+
+        snap = snapshot_id(branches)
+        if (snap,) not in self.rows["snapshot"]:
+            self.rows["snapshot"][(snap,)] = (snap,)
+            for name, (kind, target) in sorted(branches.items()):
+                self.rows["snapshot_branch"][(snap, name)] = (snap, name, target.hex(), kind)
+        return snap
+
+    def origin(self, url: str, snapshots: List[Tuple[str, str]], when_us: int) -> None:
+        """``snapshots``: ``[(status, snapshot or "")]`` of its visits 1, 2, ..., an hour apart."""
+        self.rows["origin"][(url,)] = (hashlib.sha1(url.encode()).hexdigest(), url)
+        for visit, (status, snap) in enumerate(snapshots, 1):
+            at = when_us + visit * 3_600 * 1_000_000
+            self.rows["origin_visit"][(url, visit)] = (url, visit, _when(at), "git")
+            self.rows["origin_visit_status"][(url, visit, 0)] = (url, visit, _when(at), "created", None, "git")
+            if status != "created":
+                self.rows["origin_visit_status"][(url, visit, 1)] = (url, visit, _when(at + 60_000_000), status,
+                                                                     snap or None, "git")
+
+    # what the walk reaches
+    def reachable(self) -> Tuple[int, int, int]:
+        """``(entries, files, file bytes)`` reached from the distinct latest roots (each
+        occurrence of a shared subtree counts)."""
+        memo: Dict[str, Tuple[int, int, int]] = {}
+
+        def size(directory: str) -> Tuple[int, int, int]:
+            if directory in memo:
+                return memo[directory]
+            entries, files, nbytes = 0, 0, 0
+            for _name, kind, target, perms in self.listing.get(directory, ()):
+                entries += 1
+                if kind == "dir":
+                    sub = size(target)
+                    entries, files, nbytes = entries + sub[0], files + sub[1], nbytes + sub[2]
+                elif kind == "file" and perms != _MODE_LINK:
+                    files += 1
+                    nbytes += self.blob_length[target]
+            memo[directory] = (entries, files, nbytes)
+            return memo[directory]
+
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+        totals = [size(root) for root in set(self.roots.values())]
+        return tuple(sum(t[i] for t in totals) for i in range(3))
+
+    def write(self, export: str) -> Dict[str, int]:
+        from pipeline.swh_fixtures import write_table
+
+        counts = {}
+        for table, rows in sorted(self.rows.items()):
+            keys = sorted(rows)
+            write_table(export, table, [rows[k] for k in keys], keys)
+            counts[table] = len(keys)
+        return counts
+
+
+def _file_text(rng: random.Random, flags: Tuple[bool, bool]) -> bytes:
+    body = text(rng)
+    email, ip = flags
+    if email:
+        body += b"# maintainer: %s.%s@example.org\n" % (rng.choice(WORDS).encode(), rng.choice(WORDS).encode())
+    if ip:
+        body += b"HOST = \"203.0.%d.%d\"\n" % (rng.randint(0, 255), rng.randint(1, 254))
+    return body
+
+
+def _upstream(model: Model, rng: random.Random, n_files: int, pool: List[str], holder: str, year: int,
+              template: dict) -> Dict[str, tuple]:
+    """The file map ``{path: (kind, target, perms)}`` of an upstream repository."""
+    folders = [""]
+    for _ in range(max(1, n_files // rng.choice((4, 6, 8, 10)))):
+        parent = rng.choice(folders)
+        if parent.count("/") < MAX_TREE_DEPTH:
+            folders.append(f"{parent}{rng.choice(WORDS)}{len(folders)}/")
+    files: Dict[str, tuple] = {
+        "LICENSE": ("file", model.blob(MIT.format(year=year, holder=holder).encode()), _MODE_FILE),
+        "README.md": ("file", model.blob(b"# %s\n\n%s" % (holder.encode(), text(rng))), _MODE_FILE),
+    }
+    for folder in folders[1:]:
+        if rng.random() < 0.15:
+            files[f"{folder}__init__.py"] = ("file", model.blob(b""), _MODE_FILE)
+    while len(files) < n_files:
+        folder = rng.choice(folders)
+        if rng.random() < 0.02:
+            target = rng.choice(pool)
+        else:
+            target = model.blob(_file_text(rng, (rng.random() < 0.05, rng.random() < 0.02)))
+        files[f"{folder}{rng.choice(WORDS)}{len(files)}{rng.choice(EXTENSIONS)}"] = ("file", target, _MODE_FILE)
+    if template.get("chain"):  # a 60-deep folder chain, a file every tenth level
+        path = "deps"
+        for level in range(1, CHAIN_DEPTH):
+            path += f"/n{level}"
+            if level % 10 == 0 or level == CHAIN_DEPTH - 1:
+                files[f"{path}/mod{level}.js"] = ("file", model.blob(_file_text(rng, (False, False))), _MODE_FILE)
+    if template.get("submodule"):
+        files["third_party/lib"] = ("rev", hashlib.sha1(holder.encode()).hexdigest(), _MODE_REV)
+        files["docs/link.md"] = ("file", model.blob(b"../README.md"), _MODE_LINK)
+    return files
+
+
+def _fork(model: Model, rng: random.Random, files: Dict[str, tuple], changes: int) -> Dict[str, tuple]:
+    """A fork of ``files``: ``changes`` edits (a line of a file, a new file, a file gone)."""
+    out = dict(files)
+    plain = [p for p, (kind, _t, perms) in sorted(out.items()) if kind == "file" and perms == _MODE_FILE
+             and p != "LICENSE" and not p.endswith("__init__.py")]
+    for change in range(changes):
+        kind = change % 3
+        path = plain.pop(rng.randrange(len(plain)))
+        if kind == 0:  # one line of the file changed: a near duplicate
+            lines = model.raw(out[path][1]).splitlines(keepends=True) or [b"\n"]
+            lines[rng.randrange(len(lines))] = b"# fork edit %d\n" % rng.randint(0, 1 << 30)
+            out[path] = ("file", model.blob(b"".join(lines)), _MODE_FILE)
+        elif kind == 1:  # a new file beside it
+            folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+            out[f"{folder}fork{rng.randint(0, 1 << 30)}.py"] = ("file", model.blob(_file_text(rng, (False, False))),
+                                                                 _MODE_FILE)
+        else:
+            out.pop(path, None)
+    return out
+
+
+def make_model(work: str, scale: int, seed: int, historic: int, huge_entries: int, pr_refs: int) -> Model:
+    """The plain model at ``scale`` (blocks of :data:`FAMILIES`, one huge directory)."""
+    model = Model(os.path.join(work, "content"), seed, historic)
+    visit_base = BASE_TIME_US + 400 * 86_400 * 1_000_000
+
+    def publish(url: str, files: Optional[Dict[str, tuple]], rng: random.Random, template: dict, key: str,
+                same_as: Optional[str] = None):
+        """A repository's revision, snapshots and visits; ``same_as``: share that origin's snapshot."""
+        if same_as is not None:
+            snaps = model.visits[same_as]
+            model.roots[url] = model.roots[same_as]
+        else:
+            root = model.tree(files)
+            rev = model.revision(key, root, BASE_TIME_US + rng.randint(0, 300) * 86_400 * 1_000_000,
+                                 b"release of " + key.encode() + b"\n")
+            main = b"refs/heads/main" if rng.random() < 0.7 else b"refs/heads/master"
+            branches = {b"HEAD": ("alias", main), main: ("revision", bytes.fromhex(rev)),
+                        b"refs/heads/dev": ("revision", bytes.fromhex(model.old_rev(rev, 7)))}
+            for tag in range(2):
+                name = b"v0.%d" % tag
+                rel = model.release(name, model.old_rev(rev, 3 + tag), BASE_TIME_US)
+                branches[b"refs/tags/" + name] = ("release", bytes.fromhex(rel))
+            if template.get("prs"):
+                for pr in range(pr_refs):
+                    branches[b"refs/pull/%d/head" % pr] = ("revision", bytes.fromhex(model.old_rev(rev, pr)))
+            latest = model.snapshot(branches)
+            older = [model.snapshot({b"HEAD": ("alias", main), main: ("revision", bytes.fromhex(model.old_rev(rev, v)))})
+                     for v in (2, 5)]
+            snaps = [("full", older[0]), ("full", older[1]), ("full", latest)]
+            if rng.random() < 0.2:
+                snaps += [("partial", older[0]), ("failed", "")]
+            model.roots[url] = root
+        model.visits[url] = snaps
+        model.origin(url, snaps, visit_base)
+
+    for block in range(scale):
+        prng = random.Random(f"{seed}/pool/{block}")
+        pool = [model.blob(_file_text(prng, (False, False))) for _ in range(20)]
+        for index, template in enumerate(FAMILIES):
+            rng = random.Random(f"{seed}/family/{block}/{index}")
+            name = f"b{block}f{index}"
+            holder = f"The {name} authors"
+            upstream = _upstream(model, rng, template["files"], pool, holder, 2000 + index, template)
+            up_url = f"https://github.com/org-{name}/project-{name}"
+            publish(up_url, upstream, rng, template, up_url)
+            for fork in range(template["forks"]):
+                url = f"https://github.com/user{fork}-{name}/project-{name}"
+                if fork % 3 == 2:
+                    publish(url, None, rng, template, url, same_as=up_url)
+                else:
+                    publish(url, _fork(model, rng, upstream, 1 + fork % 3), rng, template, url)
+    rng = random.Random(f"{seed}/huge")
+    files = {"LICENSE": ("file", model.blob(MIT.format(year=2010, holder="Fixture Makers").encode()), _MODE_FILE),
+             "README.md": ("file", model.blob(b"# fixtures\n\n" + text(rng)), _MODE_FILE)}
+    for case in range(huge_entries * scale):
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
+        files[f"cases/case{case:07d}.txt"] = ("file", model.blob(
+            b"case %d\ninput: %s\nexpected: %d\n" % (case, words.encode(), rng.randint(0, 1 << 20))), _MODE_FILE)
+    publish("https://github.com/fixtures/huge-corpus", files, rng, {}, "huge-corpus")
+    return model
+
+
+def table_figures(export: str) -> Tuple[Dict[str, int], Dict[str, int], Dict[str, int]]:
+    """``(rows, ORC bytes, shuffled IPC bytes)`` per table. The IPC bytes are the Arrow pieces
+    the source shuffles for each bucketed table, made here with the source's own functions
+    (``origin_visit_status``: its projected Arrow bytes; it is reduced before its combine)."""
+    import pyarrow.orc
+
+    from pipeline.sources.swh_export.buckets import BUCKET_BYTES, PIECE_DIGITS, TABLE_KEYS, digits_for, split_by_bucket, to_ipc
+    from pipeline.sources.swh_export.tables import TABLES, _columns, canonical
+
+    rows, sizes, ipc = {}, {}, {}
+    for table in sorted(os.listdir(os.path.join(export, "orc"))):
+        folder = os.path.join(export, "orc", table)
+        paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".orc"))
+        sizes[table] = sum(os.path.getsize(p) for p in paths)
+        rows[table] = 0
+        if table not in TABLES:
+            for path in paths:
+                rows[table] += pyarrow.orc.ORCFile(path).nrows
+            continue
+        ipc[table] = 0
+        digits = min(digits_for(sizes[table], BUCKET_BYTES), PIECE_DIGITS)
+        for path in paths:
+            orc = pyarrow.orc.ORCFile(path)
+            rows[table] += orc.nrows
+            for stripe in range(orc.nstripes):
+                batch = orc.read_stripe(stripe, columns=_columns(table, orc.schema.names))
+                if table in TABLE_KEYS:
+                    pieces, _ = split_by_bucket(canonical(table, batch), TABLE_KEYS[table], digits)
+                    ipc[table] += sum(len(to_ipc(piece)) for _bucket, piece in pieces)
+                else:
+                    ipc[table] += batch.nbytes
+    return rows, sizes, ipc
+
+
+def make_export(work: str, scale: int, args) -> dict:
+    """The model at ``scale`` as an export (``work/export``) and content store (``work/content``)."""
+    started = time.process_time()
+    model = make_model(work, scale, args.seed, args.historic, args.huge_entries, args.pr_refs)
+    entries, files, file_bytes = model.reachable()
+    plain = os.path.join(work, "plain")
+    plain_rows = model.write(plain)
+    export = os.path.join(work, "export")
+    write_inflated(plain, export, args.historic, args.seed, args.change, args.files_per_table, args.stripe_kb * 1024)
+    shutil.rmtree(plain)
+    rows, sizes, ipc = table_figures(export)
+    depths = _depths(model)
+    info = {
+        "scale": scale, "table_rows": rows, "table_bytes": sizes, "table_shuffle_ipc_bytes": ipc,
+        "reachable_entries": entries, "files": files, "blob_bytes": file_bytes,
+        "unique_blobs": len(model.blob_length), "unique_blob_bytes": model.blob_bytes,
+        "origins": len(model.roots), "distinct_roots": len(set(model.roots.values())),
+        "reachable_directories": plain_rows["directory"], "historic_directories": rows["directory"] - plain_rows["directory"],
+        "reachable_directory_entry_rows": plain_rows["directory_entry"],
+        "max_depth": depths[0], "depth_p95": depths[1], "max_entries": depths[2], "median_entries": depths[3],
+        "generate_cpu_seconds": time.process_time() - started,
+    }
+    return dict(info, export=export, store=model.store)
+
+
+def _depths(model: Model) -> Tuple[int, int, int, int]:
+    """(deepest folder, 95th percentile of file depths, largest directory, median directory size)
+    over the distinct roots' trees."""
+    file_depths: List[int] = []
+    seen = set()
+    stack = [(root, 0) for root in set(model.roots.values())]
+    while stack:
+        directory, depth = stack.pop()
+        if (directory, depth) in seen:
+            continue
+        seen.add((directory, depth))
+        for _name, kind, target, _perms in model.listing.get(directory, ()):
+            if kind == "dir":
+                stack.append((target, depth + 1))
+            else:
+                file_depths.append(depth)
+    file_depths.sort()
+    sizes = sorted(len(v) for v in model.listing.values())
+    return (max(d for _dir, d in seen), file_depths[int(0.95 * (len(file_depths) - 1))], sizes[-1],
+            sizes[len(sizes) // 2])
+
+
+# --- measuring a run (in the child process) --------------------------------------------------
+
+def instrument() -> dict:
+    """Record what the FnApiRunner shuffles: the encoded bytes every grouping buffer receives
+    (``execution.GroupingBuffer.append``: what crosses each GroupByKey, by the transform's
+    name), every GroupByKey it executes after its own rewrites (a lifted ``CombinePerKey``
+    shuffles its ``Precombine`` output) with its input PCollections, every Flatten's inputs;
+    and the CPU of ``pipeline.run``."""
+    from apache_beam.runners.portability.fn_api_runner import execution, translations
+    from apache_beam.runners.portability.fn_api_runner.fn_runner import FnApiRunner
+
+    captured = {"gbk": [], "flatten": {}, "names": {}, "wire": collections.Counter(), "run_cpu": 0.0, "run_wall": 0.0}
+    real_expand, real_run = translations.expand_gbk, FnApiRunner.run_pipeline
+    real_get_buffer, real_append = execution.BundleContextManager.get_buffer, execution.GroupingBuffer.append
+
+    def expand_gbk(stages, context):
+        stages = list(stages)
+        for stage in stages:
+            for transform in stage.transforms:
+                if transform.spec.urn == GBK_URN:
+                    captured["gbk"].append((transform.unique_name, list(transform.inputs.values())))
+                elif transform.spec.urn == FLATTEN_URN:
+                    for out in transform.outputs.values():
+                        captured["flatten"][out] = list(transform.inputs.values())
+        captured["names"].update({tid: t.unique_name for tid, t in context.components.transforms.items()})
+        return real_expand(stages, context)
+
+    def get_buffer(self, buffer_id, transform_id):
+        buffer = real_get_buffer(self, buffer_id, transform_id)
+        kind, name = execution.split_buffer_id(buffer_id)
+        if kind == "group" and not hasattr(buffer, "_scale_model_label"):
+            transform = self.execution_context.pipeline_components.transforms.get(name)
+            buffer._scale_model_label = transform.unique_name if transform is not None else name
+        return buffer
+
+    def append(self, elements_data):
+        captured["wire"][getattr(self, "_scale_model_label", "?")] += len(elements_data)
+        return real_append(self, elements_data)
+
+    def run_pipeline(self, pipeline, options):
+        before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+        try:
+            return real_run(self, pipeline, options)
+        finally:
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            captured["run_cpu"] += after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            captured["run_wall"] += time.perf_counter() - start
+
+    translations.expand_gbk = expand_gbk
+    execution.BundleContextManager.get_buffer = get_buffer
+    execution.GroupingBuffer.append = append
+    FnApiRunner.run_pipeline = run_pipeline
+    return captured
+
+
+def part_of(label: str) -> str:
+    """The stage of a transform (``bench_e2e.stage_of``), the source split into its table-driven
+    part (``source:tables``) and the rest (``source:walk``)."""
+    top = label.split("/", 1)[0]
+    if top.startswith("ref_"):  # runner-made steps (no time of their own)
+        return "other"
+    stage = MORE_LABELS.get(top) or stage_of(label)
+    if stage == "source":
+        parts = label.split("/")
+        return "source:tables" if len(parts) > 1 and parts[1] in TABLE_PARTS else "source:walk"
+    return stage
+
+
+def measure_result(result, captured: dict) -> dict:
+    """Per part: shuffles, elements (``element_count`` of their inputs), bytes (what the grouping
+    buffers received) and Beam's sampled estimate of those bytes (element count x mean
+    ``sampled_byte_size``); execution seconds."""
+    from apache_beam.metrics import monitoring_infos as mi
+    from apache_beam.metrics.metric import MetricsFilter
+
+    counts: Dict[str, int] = {}
+    sampled: Dict[str, Tuple[int, int]] = {}
+    for info in result.monitoring_infos():
+        pcoll = info.labels.get(mi.PCOLLECTION_LABEL)
+        if not pcoll:
+            continue
+        if info.urn == ELEMENT_COUNT_URN:  # a PCollection read by another stage is reported there too
+            counts[pcoll] = max(counts.get(pcoll, 0), mi.extract_counter_value(info))
+        elif info.urn == SAMPLED_BYTE_SIZE_URN:
+            samples, total, _low, _high = mi.extract_distribution(info)
+            if samples > sampled.get(pcoll, (0, 0))[0]:
+                sampled[pcoll] = (samples, total)
+
+    def size(pcoll: str, depth: int = 0) -> Optional[Tuple[int, float]]:
+        """(elements, sampled bytes estimate) of a PCollection, through Flattens the runner removed."""
+        if pcoll in counts and (counts[pcoll] == 0 or sampled.get(pcoll, (0, 0))[0]):
+            samples, total = sampled.get(pcoll, (1, 0))
+            return counts[pcoll], counts[pcoll] * total / samples
+        if pcoll in captured["flatten"] and depth < 20:
+            parts = [size(p, depth + 1) for p in captured["flatten"][pcoll]]
+            if all(p is not None for p in parts):
+                return sum(p[0] for p in parts), sum(p[1] for p in parts)
+        return None
+
+    shuffles = collections.defaultdict(lambda: {"shuffles": 0, "elements": 0, "bytes": 0, "sampled_bytes": 0.0})
+    unmeasured, detail = [], []
+    for name, inputs in captured["gbk"]:
+        part = part_of(name)
+        wire = captured["wire"].get(name, 0)
+        shuffles[part]["shuffles"] += 1
+        shuffles[part]["bytes"] += wire
+        elements, estimate = 0, 0.0
+        for pcoll in inputs:
+            got = size(pcoll)
+            if got is None:
+                unmeasured.append(name)
+                continue
+            elements, estimate = elements + got[0], estimate + got[1]
+        shuffles[part]["elements"] += elements
+        shuffles[part]["sampled_bytes"] += estimate
+        detail.append((name, elements, wire, round(estimate)))
+    strays = sorted(set(captured["wire"]) - {name for name, _inputs in captured["gbk"]})
+    seconds = collections.Counter()
+    for item in result.monitoring_metrics().query(MetricsFilter())["counters"]:
+        if item.key.metric.name == EXECUTION_MSECS:
+            step = captured["names"].get(item.key.step, item.key.step)
+            seconds[part_of(step)] += (item.committed or 0) / 1000.0
+    detail.sort(key=lambda d: -d[2])
+    return {"shuffles": {k: dict(v) for k, v in shuffles.items()}, "unmeasured": unmeasured,
+            "unmatched_buffers": strays, "each_shuffle": detail, "execution_seconds": dict(seconds)}
+
+
+def child(kind: str, export: str, store: str, out: str, json_out: str, spill: bool) -> int:
+    """One measured run: ``kind`` is ``source`` (the source alone) or ``build`` (the whole build)."""
+    random.seed(0)  # Beam samples element sizes with ``random``
+    captured = instrument()
+    grabbed = {}
+    started = time.perf_counter()
+    if kind == "source":
+        import apache_beam as beam
+
+        from pipeline.build import collect_counters, load_optout_registry, make_source
+        from pipeline.options import make_options
+
+        registry = load_optout_registry(None)
+        source = make_source(f"swh-export:{export}", content_store=store, matcher=registry.matcher())
+        staging = os.path.join(out, ".staging")
+        os.makedirs(staging, exist_ok=True)
+        source.set_staging(staging)
+        options, runner = make_options([], 1)
+        pipeline = beam.Pipeline(runner=runner, options=options)
+        _files, _rejects = pipeline | "Source" >> source
+        result = pipeline.run()
+        result.wait_until_finish()
+        counters = collect_counters(result)
+        stages = {stage: {"kept": values.get("kept", 0),
+                          "dropped_total": sum(v for k, v in values.items() if k.startswith("dropped:")),
+                          "counters": values} for stage, values in counters.items()}
+        grabbed["result"] = result
+    else:
+        from pipeline.build import run_build
+
+        manifest = run_build(f"swh-export:{export}", out, "0.1.0", log=lambda _m: None,
+                             source_options={"content_store": store},
+                             on_result=lambda r: grabbed.setdefault("result", r), spill=spill)
+        stages = {stage: {"kept": v["kept"], "dropped_total": v["dropped_total"],
+                          "counters": dict(v.get("counters", {}), **{f"dropped:{r}": n for r, n in v["dropped"].items()})}
+                  for stage, v in manifest["stages"].items()}
+    wall = time.perf_counter() - started
+    figures = measure_result(grabbed["result"], captured)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures.update(stages=stages, run_cpu=captured["run_cpu"], run_wall=captured["run_wall"], wall=wall,
+                   cpu=usage.ru_utime + usage.ru_stime)
+    with open(json_out, "w") as handle:
+        json.dump(figures, handle)
+    return 0
+
+
+def measured_run(kind: str, info: dict, work: str, env: dict, spill: bool) -> dict:
+    out = os.path.join(work, f"out-{kind}")
+    shutil.rmtree(out, ignore_errors=True)
+    json_out = os.path.join(work, f"{kind}.json")
+    argv = [sys.executable, os.path.abspath(__file__), "--child", kind, info["export"], info["store"], out, json_out]
+    if spill:
+        argv.append("--spill")
+    figures = run_measured(argv, env, work, os.path.join(work, f"{kind}.log"))
+    if figures["exit"]:
+        with open(figures["log"], errors="replace") as handle:
+            raise SystemExit(f"{kind} run failed at scale {info['scale']}:\n" + handle.read()[-4000:])
+    with open(json_out) as handle:
+        figures.update(json.load(handle))
+    shutil.rmtree(out, ignore_errors=True)
+    return figures
+
+
+# --- fits and report --------------------------------------------------------------------------
+
+def fit_line(xs: List[float], ys: List[float]) -> dict:
+    """y = a + b x by least squares on relative residuals (weights 1/y); the largest relative
+    residual. With all y zero: zeros."""
+    if not any(ys):
+        return {"a": 0.0, "b": 0.0, "max_rel_error": 0.0}
+    top = max(abs(y) for y in ys)
+    w = [1.0 / (abs(y) if abs(y) > 1e-9 * top else top) for y in ys]
+    sw = sum(wi * wi for wi in w)
+    sx = sum(wi * wi * x for wi, x in zip(w, xs))
+    sy = sum(wi * wi * y for wi, y in zip(w, ys))
+    sxx = sum(wi * wi * x * x for wi, x in zip(w, xs))
+    sxy = sum(wi * wi * x * y for wi, x, y in zip(w, xs, ys))
+    det = sw * sxx - sx * sx
+    if abs(det) < 1e-300:
+        b, a = 0.0, sy / sw
+    else:
+        b = (sw * sxy - sx * sy) / det
+        a = (sy - b * sx) / sw
+    errors = [abs(y - a - b * x) * wi for x, y, wi in zip(xs, ys, w)]
+    return {"a": a, "b": b, "max_rel_error": max(errors)}
+
+
+def stage_rows(stages: dict) -> Dict[str, Tuple[int, int]]:
+    """``{stage: (rows in, rows out)}`` from a run's counters (the source's in: ORC rows read)."""
+    out = {}
+    for stage, values in stages.items():
+        counters = values.get("counters", {})
+        if stage == "source":
+            rows_in = sum(v for k, v in counters.items() if k.startswith("orc:") and k.endswith(":rows"))
+        else:
+            rows_in = values["kept"] + values["dropped_total"]
+        out[stage] = (rows_in, values["kept"])
+    return out
+
+
+def stage_figures(run: dict) -> Dict[str, dict]:
+    """Per part: execution seconds scaled to the CPU of ``pipeline.run``, shuffles."""
+    seconds = run["execution_seconds"]
+    total = sum(seconds.values()) or 1.0
+    parts = set(seconds) | set(run["shuffles"])
+    return {part: {"cpu": run["run_cpu"] * seconds.get(part, 0.0) / total,
+                   "exec_seconds": seconds.get(part, 0.0),
+                   "shuffles": run["shuffles"].get(part, {}).get("shuffles", 0),
+                   "shuffle_elements": run["shuffles"].get(part, {}).get("elements", 0),
+                   "shuffle_bytes": run["shuffles"].get(part, {}).get("bytes", 0.0)} for part in parts}
+
+
+def merged(figures: Dict[str, dict]) -> Dict[str, dict]:
+    """``source:tables`` and ``source:walk`` added up as ``source``."""
+    out = {k: dict(v) for k, v in figures.items() if not k.startswith("source:")}
+    source = [v for k, v in figures.items() if k.startswith("source:")]
+    if source:
+        out["source"] = {key: sum(v[key] for v in source) for key in source[0]}
+    return out
+
+
+def flatness(label: str, ratios: List[float]) -> Tuple[bool, str]:
+    base = ratios[0]
+    spread = [r / base - 1 for r in ratios] if base else [0.0]
+    ok = all(abs(s) <= FLAT for s in spread)
+    text_ = ", ".join(f"{r:,.1f}" for r in ratios)
+    return ok, (f"{label}: bytes shuffled per reachable entry {text_} (vs the smallest: "
+                f"{', '.join(f'{s:+.0%}' for s in spread)}; goal within +-{FLAT:.0%}): {'PASS' if ok else 'FAIL'}")
+
+
+def movers(results: List[dict], entries: List[int], top: int = 10) -> None:
+    """The shuffles whose bytes per reachable entry moved most from the smallest size to the largest."""
+    run = "build_run" if all("build_run" in r for r in results) else "source_run"
+    per_entry = []
+    for r, n in zip(results, entries):
+        per_entry.append({name: wire / n for name, _elements, wire, _estimate in r[run]["each_shuffle"]})
+    names = set(per_entry[0]) | set(per_entry[-1])
+    moved = sorted(names, key=lambda k: -abs(per_entry[-1].get(k, 0) - per_entry[0].get(k, 0)))[:top]
+    print(f"\nshuffles whose bytes per reachable entry moved most ({'whole build' if run == 'build_run' else 'source'}; "
+          f"B per entry at each size)")
+    for name in moved:
+        values = ", ".join(f"{p.get(name, 0):,.1f}" for p in per_entry)
+        print(f"  {name:<60} {values}")
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {model}"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.1f}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,10,100", help="scale factors (blocks of fork families), comma-separated")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--historic", type=int, default=10, help="unreachable historic versions per reachable directory")
+    parser.add_argument("--change", type=float, default=0.25, help="share of a directory's files new in a historic version")
+    parser.add_argument("--huge-entries", type=int, default=1000, help="entries of the huge directory per unit of scale")
+    parser.add_argument("--pr-refs", type=int, default=300, help="pull-request branches of one snapshot per block")
+    parser.add_argument("--files-per-table", type=int, default=4)
+    parser.add_argument("--stripe-kb", type=int, default=1024, help="ORC stripe size of the export")
+    parser.add_argument("--skip-build", action="store_true", help="run the source alone only")
+    parser.add_argument("--spill", action="store_true", help="spill records between stages to local files, as a "
+                        "local CLI build does (shuffles then carry tickets, not records)")
+    parser.add_argument("--costs-out", help="write the fitted costs as JSON here")
+    parser.add_argument("--at", metavar="REV", help="measure the code of this commit (git archive into the work "
+                        "folder, first on the path of every run) instead of the working tree, which others may be "
+                        "editing while the sizes run")
+    parser.add_argument("--workdir", help="work folder (default: a new temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--child", nargs=5, metavar=("KIND", "EXPORT", "STORE", "OUT", "JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(*args.child, spill=args.spill)
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = os.path.abspath(args.workdir) if args.workdir else tempfile.mkdtemp(prefix="scale-model-")
+    os.makedirs(work, exist_ok=True)
+    command = " ".join(["python", os.path.relpath(os.path.abspath(__file__), ROOT)] + sys.argv[1:])
+    code, measured = None, commit()
+    if args.at:
+        measured = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", args.at], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        code = code_at(measured, work)
+        os.environ[CODE_ENV] = code
+        sys.path.insert(0, code)
+        dirty = ""
+    else:
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "pipeline", "transforms", "registry",
+                                "manifests"], capture_output=True, text=True).stdout.strip()
+    args.measured = measured
+    print(f"scale_model  commit {measured}{' (git archive)' if code else ' (working tree)'}"
+          f"{' (uncommitted changes in pipeline/transforms/...)' if dirty else ''}  "
+          f"machine {machine()}  sizes {sizes}  seed {args.seed}  historic x{args.historic}  "
+          f"spill {'on' if args.spill else 'off'}  workdir {work}")
+    print(f"command: {command}")
+    results = []
+    try:
+        for scale in sizes:
+            folder = os.path.join(work, f"scale-{scale}")
+            shutil.rmtree(folder, ignore_errors=True)
+            os.makedirs(folder)
+            info = make_export(folder, scale, args)
+            print(f"\nscale {scale}: {info['origins']} origins ({info['distinct_roots']} distinct roots), "
+                  f"{info['reachable_entries']:,} reachable entries, {info['files']:,} files "
+                  f"({_mb(info['blob_bytes'])} MB; {info['unique_blobs']:,} unique blobs, "
+                  f"{_mb(info['unique_blob_bytes'])} MB), directories {info['reachable_directories']:,} reachable + "
+                  f"{info['historic_directories']:,} historic, directory_entry rows "
+                  f"{info['table_rows']['directory_entry']:,} ({info['reachable_directory_entry_rows']:,} reachable), "
+                  f"deepest folder {info['max_depth']}, file depth p95 {info['depth_p95']}, largest directory "
+                  f"{info['max_entries']:,} entries (median {info['median_entries']}); ORC "
+                  f"{_mb(sum(info['table_bytes'].values()))} MB; made in {info['generate_cpu_seconds']:.1f} CPU s",
+                  flush=True)
+            env = child_env(folder, code)
+            if code:
+                env[CODE_ENV] = code
+            info["source_run"] = measured_run("source", info, folder, env, args.spill)
+            run = info["source_run"]
+            print(f"  source alone: CPU {run['cpu']:.1f} s (pipeline {run['run_cpu']:.1f} s), peak RSS "
+                  f"{run['rss_mb']:.0f} MB, files {run['stages'].get('source', {}).get('kept')}, shuffled "
+                  f"{_mb(sum(v['bytes'] for v in run['shuffles'].values()))} MB", flush=True)
+            if not args.skip_build:
+                info["build_run"] = measured_run("build", info, folder, env, args.spill)
+                run = info["build_run"]
+                print(f"  whole build:  CPU {run['cpu']:.1f} s (pipeline {run['run_cpu']:.1f} s), peak RSS "
+                      f"{run['rss_mb']:.0f} MB, released {run['stages'].get('sink', {}).get('kept')}, shuffled "
+                      f"{_mb(sum(v['bytes'] for v in run['shuffles'].values()))} MB", flush=True)
+            for key in ("source_run", "build_run"):
+                if info.get(key, {}).get("unmeasured"):
+                    print(f"  {key}: shuffles without a measured input: {info[key]['unmeasured']}")
+            results.append(info)
+            if not args.keep:
+                shutil.rmtree(info["export"], ignore_errors=True)
+                shutil.rmtree(info["store"], ignore_errors=True)
+        return report(results, args, command)
+    finally:
+        if args.keep:
+            print(f"kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: List[dict], args, command: str) -> int:
+    """Print the tables, the fits and the flatness; write the costs JSON."""
+    entries = [r["reachable_entries"] for r in results]
+    mean_file_bytes = [r["blob_bytes"] / max(1, r["files"]) for r in results]
+    ok = True
+    source_parts = [stage_figures(r["source_run"]) for r in results]
+    print("\nthe source alone, per part (CPU: Beam's execution time scaled to the CPU of pipeline.run)")
+    print(f"  {'scale':>5} {'part':<14} {'CPU s':>8} {'shuffles':>8} {'elements':>11} {'MB shuffled':>12}")
+    for r, parts in zip(results, source_parts):
+        for part in sorted(parts):
+            p = parts[part]
+            if part == "other" and not p["shuffles"]:
+                continue
+            print(f"  {r['scale']:>5} {part:<14} {p['cpu']:8.2f} {p['shuffles']:8d} {p['shuffle_elements']:11,d} "
+                  f"{_mb(p['shuffle_bytes']):>12}")
+    source_bytes = [sum(p["shuffle_bytes"] for p in parts.values()) for parts in source_parts]
+    lines = []
+    good, line = flatness("source alone", [b / e for b, e in zip(source_bytes, entries)])
+    ok &= good
+    lines.append(line)
+
+    builds = [r for r in results if "build_run" in r]
+    stage_table = []
+    if len(builds) == len(results):
+        print("\nthe whole build, per stage (rows from the build's counters; CPU: Beam's execution time scaled to "
+              "the CPU of pipeline.run)")
+        print(f"  {'scale':>5} {'stage':<12} {'rows in':>10} {'rows out':>10} {'CPU s':>8} {'shuffles':>8} "
+              f"{'MB shuffled':>12} {'B shuffled/row in':>18}")
+        for r in builds:
+            rows = stage_rows(r["build_run"]["stages"])
+            parts = merged(stage_figures(r["build_run"]))
+            table = {}
+            for stage in STAGES + tuple(sorted(set(parts) - set(STAGES))):
+                if stage not in rows and stage not in parts or stage == "other" and not parts[stage]["shuffles"]:
+                    continue
+                rin, rout = rows.get(stage, (0, 0))
+                p = parts.get(stage, {"cpu": 0.0, "shuffles": 0, "shuffle_bytes": 0.0, "exec_seconds": 0.0})
+                table[stage] = {"rows_in": rin, "rows_out": rout, "cpu": p["cpu"], "shuffles": p["shuffles"],
+                                "shuffle_bytes": p["shuffle_bytes"]}
+                per_row = f"{p['shuffle_bytes'] / rin:,.0f}" if rin else "-"
+                print(f"  {r['scale']:>5} {stage:<12} {rin:10,d} {rout:10,d} {p['cpu']:8.2f} {p['shuffles']:8d} "
+                      f"{_mb(p['shuffle_bytes']):>12} {per_row:>18}")
+            stage_table.append(table)
+        build_bytes = [sum(v["bytes"] for v in r["build_run"]["shuffles"].values()) for r in builds]
+        good, line = flatness("whole build ", [b / e for b, e in zip(build_bytes, entries)])
+        ok &= good
+        lines.append(line)
+
+    print("\nper size")
+    print(f"  {'scale':>5} {'dir_entry rows':>14} {'reach. entries':>14} {'files':>9} {'blob MB':>8} "
+          f"{'src CPU s':>9} {'src RSS MB':>10} {'src MB shuf':>11} {'build CPU s':>11} {'build RSS MB':>12} "
+          f"{'build MB shuf':>13}")
+    for i, r in enumerate(results):
+        b = r.get("build_run")
+        print(f"  {r['scale']:>5} {r['table_rows']['directory_entry']:14,d} {r['reachable_entries']:14,d} "
+              f"{r['files']:9,d} {_mb(r['blob_bytes']):>8} {r['source_run']['cpu']:9.1f} "
+              f"{r['source_run']['rss_mb']:10.0f} {_mb(source_bytes[i]):>11} "
+              + (f"{b['cpu']:11.1f} {b['rss_mb']:12.0f} {_mb(build_bytes[i]):>13}" if b else ""))
+    print("  bytes shuffled: what the runner's grouping buffers received (exact); Beam's sampled estimate "
+          "(element_count x mean sampled_byte_size) of the same, source / build: "
+          + "; ".join(f"{_mb(sum(v['sampled_bytes'] for v in r['source_run']['shuffles'].values()))} / "
+                      + (f"{_mb(sum(v['sampled_bytes'] for v in r['build_run']['shuffles'].values()))}"
+                         if "build_run" in r else "-") + " MB" for r in results))
+    movers(results, entries)
+
+    # fits
+    fit = {}
+    # the table-driven part follows the Arrow bytes the tables shuffle (one fit over the sizes),
+    # shared out per table by each table's shuffled bytes per row (at the largest size)
+    tables = sorted(results[0]["table_shuffle_ipc_bytes"])
+    ipc_total = [sum(r["table_shuffle_ipc_bytes"].values()) for r in results]
+    table_cpu = [p.get("source:tables", {}).get("cpu", 0.0) for p in source_parts]
+    table_shuffle = [p.get("source:tables", {}).get("shuffle_bytes", 0.0) for p in source_parts]
+    walk_cpu = [p.get("source:walk", {}).get("cpu", 0.0) for p in source_parts]
+    walk_shuffle = [p.get("source:walk", {}).get("shuffle_bytes", 0.0) for p in source_parts]
+    tables_cpu_fit, tables_shuffle_fit = fit_line(ipc_total, table_cpu), fit_line(ipc_total, table_shuffle)
+    last = results[-1]
+    ipc_per_row = {t: last["table_shuffle_ipc_bytes"][t] / max(1, last["table_rows"][t]) for t in tables}
+    source = {"cpu_seconds_per_table_row": {t: tables_cpu_fit["b"] * ipc_per_row[t] for t in tables},
+              "shuffle_bytes_per_table_row": {t: tables_shuffle_fit["b"] * ipc_per_row[t] for t in tables}}
+    fit["source"] = {"tables_cpu_per_ipc_byte": tables_cpu_fit, "tables_shuffle_per_ipc_byte": tables_shuffle_fit}
+    walk_cpu_fit, walk_shuffle_fit = fit_line(entries, walk_cpu), fit_line(entries, walk_shuffle)
+    source["cpu_seconds_per_reachable_entry"] = walk_cpu_fit["b"]
+    source["shuffle_bytes_per_reachable_entry"] = walk_shuffle_fit["b"]
+    source["fixed_cpu_seconds"] = walk_cpu_fit["a"] + tables_cpu_fit["a"]
+    fit["source"]["walk_cpu_per_reachable_entry"] = walk_cpu_fit
+    fit["source"]["walk_shuffle_per_reachable_entry"] = walk_shuffle_fit
+    source_total = fit_line(entries, [r["source_run"]["cpu"] for r in results])
+    fit["source"]["cpu_total_per_reachable_entry"] = source_total
+
+    print("\nfitted costs (relative least squares over the sizes; error = largest relative residual)")
+    print(f"  source, table-driven part (read, bucket, shuffle once): CPU {tables_cpu_fit['a']:.2f} s + "
+          f"{tables_cpu_fit['b'] * 1e9:.1f} ns x Arrow byte shuffled (err {tables_cpu_fit['max_rel_error']:.0%}); "
+          f"shuffled {tables_shuffle_fit['b']:.3f} B per Arrow byte (err {tables_shuffle_fit['max_rel_error']:.0%}); "
+          f"per table row:")
+    for t in tables:
+        print(f"    {t:<20} {ipc_per_row[t]:7.1f} Arrow B/row   CPU {source['cpu_seconds_per_table_row'][t] * 1e6:7.2f} us/row"
+              f"   shuffled {source['shuffle_bytes_per_table_row'][t]:7.1f} B/row")
+    print(f"  source, walk-driven part (resolve, walk, contents): CPU {walk_cpu_fit['a']:.2f} s + "
+          f"{walk_cpu_fit['b'] * 1e6:.1f} us x reachable entries (err {walk_cpu_fit['max_rel_error']:.0%}); shuffled "
+          f"{walk_shuffle_fit['a']:,.0f} B + {walk_shuffle_fit['b']:.1f} B x reachable entries "
+          f"(err {walk_shuffle_fit['max_rel_error']:.0%})")
+    print(f"  source alone, whole process: CPU = {source_total['a']:.1f} s + {source_total['b'] * 1e6:.1f} us x "
+          f"reachable entries (err {source_total['max_rel_error']:.0%})")
+
+    stages_out = {}
+    fixed = None
+    if stage_table:
+        fit["stages"] = {}
+        print(f"  {'stage':<12} {'CPU us/file':>12} {'fixed CPU s':>11} {'err':>5} {'CPU ns/byte':>12} {'err':>5} "
+              f"{'shuffle B/file':>14} {'err':>5} {'out/in':>7}")
+        for stage in STAGES:
+            if not any(stage in t for t in stage_table):
+                continue
+            rows_in = [t.get(stage, {}).get("rows_in", 0) for t in stage_table]
+            rows_out = [t.get(stage, {}).get("rows_out", 0) for t in stage_table]
+            cpu = [t.get(stage, {}).get("cpu", 0.0) for t in stage_table]
+            shuffle = [t.get(stage, {}).get("shuffle_bytes", 0.0) for t in stage_table]
+            # bytes in: files in x the mean bytes of a file occurrence (the source's in: ORC bytes)
+            bytes_in = ([sum(r["table_bytes"].values()) for r in results] if stage == "source"
+                        else [n * m for n, m in zip(rows_in, mean_file_bytes)])
+            per_file, per_byte, per_shuffle = fit_line(rows_in, cpu), fit_line(bytes_in, cpu), fit_line(rows_in, shuffle)
+            out_per_in = sum(rows_out) / sum(rows_in) if sum(rows_in) else 0.0
+            stages_out[stage] = {"cpu_seconds_per_file": per_file["b"], "cpu_seconds_per_byte": per_byte["b"],
+                                 "shuffle_bytes_per_file": per_shuffle["b"], "out_per_in": out_per_in,
+                                 "fixed_cpu_seconds": per_file["a"]}
+            fit["stages"][stage] = {"cpu_per_file": per_file["max_rel_error"], "cpu_per_byte": per_byte["max_rel_error"],
+                                    "shuffle_per_file": per_shuffle["max_rel_error"]}
+            print(f"  {stage:<12} {per_file['b'] * 1e6:12.2f} {per_file['a']:11.2f} {per_file['max_rel_error']:5.0%} "
+                  f"{per_byte['b'] * 1e9:12.3f} {per_byte['max_rel_error']:5.0%} {per_shuffle['b']:14.1f} "
+                  f"{per_shuffle['max_rel_error']:5.0%} {out_per_in:7.3f}")
+        total = fit_line([r["files"] for r in results], [r["build_run"]["cpu"] for r in results])
+        fixed = total["a"]
+        fit["build_cpu_per_file"] = total
+        print(f"  whole build (process CPU): {total['a']:.1f} s fixed + {total['b'] * 1e6:.1f} us x files "
+              f"(the source's records; err {total['max_rel_error']:.0%})")
+    print()
+    for line in lines:
+        print(line)
+
+    if args.costs_out:
+        sizes_out = []
+        for i, r in enumerate(results):
+            entry = {k: r[k] for k in ("scale", "table_rows", "table_bytes", "reachable_entries", "files", "blob_bytes",
+                                       "unique_blobs", "unique_blob_bytes", "origins", "distinct_roots",
+                                       "reachable_directories", "historic_directories")}
+            b = r.get("build_run")
+            entry.update(cpu_seconds=b["cpu"] if b else None, peak_rss_mb=b["rss_mb"] if b else None,
+                         shuffle_bytes=build_bytes[i] if b else None,
+                         source_cpu_seconds=r["source_run"]["cpu"], source_peak_rss_mb=r["source_run"]["rss_mb"],
+                         source_shuffle_bytes=source_bytes[i])
+            if stage_table:
+                entry["stages"] = stage_table[i]
+            sizes_out.append(entry)
+        costs = {"commit": args.measured, "date": datetime.date.today().isoformat(), "machine": machine(),
+                 "command": command, "sizes": sizes_out, "source": source, "stages": stages_out,
+                 "fixed_cpu_seconds": fixed, "fit": fit,
+                 "notes": ("CPU per stage: Beam's per-transform execution time (a wall-clock sampler) scaled so "
+                           "the stages add up to the CPU of pipeline.run, one in-process worker; shuffle bytes: "
+                           "the encoded bytes the FnApiRunner's grouping buffers received for every GroupByKey "
+                           "(after combiner lifting), exact; the stages' 'per file' is per record in (the "
+                           "source's: per ORC row read; see 'source' for its per-table and per-reachable-entry "
+                           "split); per file and per byte are two fits of the same CPU (the model's file sizes "
+                           "do not vary with scale), not to be added; stage fixed_cpu_seconds: the fits' "
+                           "intercepts; fixed_cpu_seconds: the whole build's process CPU at zero files (imports, "
+                           "ScanCode's index, graph, publishing); records between stages "
+                           + ("spilled to local files (shuffles carry tickets)" if args.spill
+                              else "not spilled (what a distributed runner shuffles)"))}
+        with open(args.costs_out, "w") as handle:
+            json.dump(costs, handle, indent=1, sort_keys=False)
+            handle.write("\n")
+        print(f"costs written to {args.costs_out}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
