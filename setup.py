@@ -15,7 +15,7 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["pipeline", "pipeline.*", "transforms", "transforms.*",
                                     "registry", "registry.*", "manifests", "manifests.*"]),
-    package_data={"pipeline": ["*.yaml"], "registry": ["*.yaml", "*.json"], "transforms": ["data/*"],
+    package_data={"pipeline": ["*.yaml"], "pipeline.plan": ["data/*"], "registry": ["*.yaml", "*.json"], "transforms": ["data/*"],
                   "manifests": ["*.json"]},
     include_package_data=True,
     install_requires=[
