@@ -104,6 +104,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(1, ROOT)
 
 from _common import commit  # noqa: E402
+from pipeline.samples import MIT_LICENSE  # noqa: E402
 from bench_e2e import stage_of  # noqa: E402
 from bench_swh_export import WORDS, text  # noqa: E402
 from bench_unreachable import Ids, child_env, code_at, run_measured, write_inflated  # noqa: E402
@@ -135,28 +136,7 @@ EXTENSIONS = (".py", ".py", ".py", ".js", ".go", ".cpp", ".java", ".rb", ".c", "
 BASE_TIME_US = 1_700_000_000 * 1_000_000
 _MODE_DIR, _MODE_FILE, _MODE_LINK, _MODE_REV = 0o040000, 0o100644, 0o120000, 0o160000
 
-MIT = """MIT License
-
-Copyright (c) {year} {holder}
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-"""
+MIT = MIT_LICENSE  # pipeline/samples.py: "MIT License ... Copyright (c) {year} {holder} ..."
 
 #: stage names as pipeline/graph.py STAGES (kept literal: this file is read without Beam too)
 STAGES = ("source", "optout", "decode", "license", "language", "filters", "exact_dedup", "near_dedup",

@@ -14,9 +14,10 @@ from typing import Dict, Union
 
 FIXED_TIME = 1_700_000_000  # 2023-11-14T22:13:20Z
 
-_MIT = """MIT License
+#: the MIT license text (``MIT_LICENSE.format(year=..., holder=...)``)
+MIT_LICENSE = """MIT License
 
-Copyright (c) 2023 {holder}
+Copyright (c) {year} {holder}
 
 Permission is hereby granted, free of charge, to any person obtaining a copy
 of this software and associated documentation files (the "Software"), to deal
@@ -41,7 +42,7 @@ SOFTWARE.
 
 def mit_license(holder: str) -> str:
     """The MIT license text with a 2023 copyright line for ``holder`` (samples and tests)."""
-    return _MIT.format(holder=holder)
+    return MIT_LICENSE.format(year=2023, holder=holder)
 
 
 _APACHE_NOTICE = """Copyright 2023 {holder}
@@ -149,7 +150,7 @@ SampleFile = Union[str, bytes]
 #: origin URL -> {path: text or bytes}
 SAMPLES: Dict[str, Dict[str, SampleFile]] = {
     "https://github.com/codestack-demo/textkit": {
-        "LICENSE": _MIT.format(holder="The textkit authors"),
+        "LICENSE": MIT_LICENSE.format(year=2023, holder="The textkit authors"),
         "README.md": "# textkit\n\nSmall, dependency-free text utilities.\n\n"
         "Questions: write to maintainer.textkit@example-mail.org.\n",
         "textkit/__init__.py": '"""textkit: small text utilities."""\n\nfrom textkit.tokenize import ngrams, tokenize, vocabulary\n\n__all__ = ["ngrams", "tokenize", "vocabulary"]\n',
@@ -180,7 +181,7 @@ SAMPLES: Dict[str, Dict[str, SampleFile]] = {
         "    for (int i = 0; i < width; i++) putchar(i < filled ? '#' : ' ');\n    puts(\"]\");\n}\n",
     },
     "https://github.com/codestack-demo/fastmath": {
-        "LICENSE": _MIT.format(holder="Fastmath contributors"),
+        "LICENSE": MIT_LICENSE.format(year=2023, holder="Fastmath contributors"),
         "include/fastmath.h": "#ifndef FASTMATH_H\n#define FASTMATH_H\n\n"
         "/* Integer square root (floor) of n. */\nunsigned long fm_isqrt(unsigned long n);\n\n"
         "/* Greatest common divisor of a and b. */\nunsigned long fm_gcd(unsigned long a, unsigned long b);\n\n#endif\n",
@@ -196,12 +197,12 @@ SAMPLES: Dict[str, Dict[str, SampleFile]] = {
         "docs/notes-latin1.txt": "Notes de version: amélioration du calcul de la racine carrée.\n".encode("latin-1"),
     },
     "https://github.com/Opted-Out-Dev/notes": {
-        "LICENSE": _MIT.format(holder="Opted-Out Dev"),
+        "LICENSE": MIT_LICENSE.format(year=2023, holder="Opted-Out Dev"),
         "main.go": 'package main\n\nimport "fmt"\n\n// main prints the notes index.\nfunc main() {\n\tfmt.Println("notes")\n}\n',
         "util.js": _SHARED_UTIL_JS,
     },
     "https://gitlab.com/codestack-demo/textkit-fork": {
-        "LICENSE": _MIT.format(holder="The textkit-fork authors"),
+        "LICENSE": MIT_LICENSE.format(year=2023, holder="The textkit-fork authors"),
         "textkit_fork/tokenize.py": _TOKENIZE_FORK_PY,
     },
     "https://github.com/codestack-demo/empty": {},
