@@ -24,14 +24,17 @@ Every sample goes to ``WORKDIR/timeline.jsonl``, the build's output to
 ``WORKDIR/build.log``, the figures to ``WORKDIR/summary.json``. The environment
 passes through to the build and its workers (e.g. ``MALLOC_ARENA_MAX=2``).
 
-On a 2-core machine (commits e6eed1e and 9c2b74a, a 2.30 GB corpus of 249,356
-files in 776 repositories, 2.11 GB of it unique): 51,125 files released, 2.32 GB
-spilled at most, 346-349 CPU seconds; peak RSS of the tree 4.87 GB (driver 1.44,
-workers 2.06 and 1.99 at their own peaks), 4.34 GB with ``MALLOC_ARENA_MAX=2``
-(1.17, 1.92, 1.90). The floor is two ScanCode indexes (~1.3 GB a worker): 3.27 GB
-on a 20 MB corpus. The driver's peak is near dedup's band-bucket shuffle
-(``near_dedup/GroupBuckets``, ~2 million (band key, blob id) pairs held decoded
-in the FnApiRunner's grouping table), the workers' the sink's row groups.
+On a 2-core machine, a 2.30 GB corpus (249,356 files in 776 repositories, 2.11
+GB of it unique; 51,125 files released, 2.32 GB spilled at most, 320-350 CPU s):
+peak RSS of the tree 4.87-5.11 GB (driver 1.44-1.47, workers 1.99-2.08 at their
+own peaks; e6eed1e, 9028b49), 4.34 GB with ``MALLOC_ARENA_MAX=2`` (1.17, 1.92,
+1.90). The floor
+is two ScanCode indexes (~1.3 GB a worker): 3.27 GB on a 20 MB corpus. The
+driver's peak is near dedup's band-bucket shuffle (``near_dedup/GroupBuckets``:
+~2 million (band key, blob id) pairs held decoded in the FnApiRunner's grouping
+table), the workers' the sink's row groups (pyarrow's pool keeps ~176 MB after
+writing 32 MB row groups, ~84 MB with 8 MB ones: ``--config`` with
+``sink.row_group_bytes``).
 """
 
 from __future__ import annotations
@@ -214,6 +217,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     parser.add_argument("--keep-release", action="store_true", help="keep the release folder afterwards")
+    parser.add_argument("--config", default=None, help="passed to codestack build (e.g. a smaller sink.row_group_bytes)")
     args = parser.parse_args(argv)
 
     work = os.path.abspath(args.workdir)
@@ -239,7 +243,7 @@ def main(argv=None) -> int:
     os.makedirs(progress_dir)
     codestack = shutil.which("codestack", path=os.path.dirname(sys.executable)) or shutil.which("codestack")
     command = [codestack, "build", "--source", f"git:{corpus_dir}", "--output", out, "--release-version", "0.1.0",
-               "--workers", str(args.workers)]
+               "--workers", str(args.workers)] + (["--config", os.path.abspath(args.config)] if args.config else [])
     env = dict(os.environ, CODESTACK_PROGRESS_DIR=progress_dir)  # the stages' counters, also without a terminal
     figures = sample_build(command, env, os.path.join(work, "build.log"), os.path.join(work, "timeline.jsonl"),
                            os.path.join(out, ".staging", "spill"), os.path.join(out, ".staging"), progress_dir,
