@@ -260,6 +260,10 @@ def run_build(
     build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec)
     # local runners: packed records wait in files under the staging folder, not in the runner's memory
     spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
+    if runner is not None:  # local: the driver and the worker processes it starts use two malloc arenas
+        from transforms.memory import limit_arenas
+
+        limit_arenas()
     with progress(STAGES), (spilling(spill_folder) if spill_folder else contextlib.nullcontext()):
         result = pipeline.run()
         state = result.wait_until_finish()

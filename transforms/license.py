@@ -102,6 +102,7 @@ import apache_beam as beam
 import yaml
 from apache_beam.metrics import Metrics
 
+from transforms.memory import release_free_memory
 from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome
 from transforms.record import CodeFile, pack, reject_for, unpack
 
@@ -904,6 +905,7 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     # millions of short-lived containers that reference counting frees anyway (bench/e2e at
     # 207 MB: 1,856 collections and ~1.9 s -> 19 and ~1.0 s)
     gc.set_threshold(50_000, 10, 10)
+    release_free_memory()  # what unpickling the index freed goes back to the system
     return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
 
 
