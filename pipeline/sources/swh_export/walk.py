@@ -140,12 +140,13 @@ class DescendFn(LookupFn):
         self._cache = ListingCache()
 
     def _chunk(self, bucket, values, rows_of):
-        listings = {}
-        for directory in {directory for directory, _ in values}:
+        listings, missing = {}, []
+        for directory in sorted({directory for directory, _ in values}):
             cached = self._cache.get(directory)
-            if cached is not None:
+            if cached is None:
+                missing.append(directory)
+            else:
                 listings[directory] = cached
-        missing = sorted({directory for directory, _ in values} - set(listings))
         if missing:
             rows = rows_by_key(rows_of(missing), "directory_id", self.COLUMNS)
             for directory in missing:
