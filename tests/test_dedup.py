@@ -24,6 +24,7 @@ from transforms.base import DictCounter
 from transforms.dedup.components import canonical, components, groups, large_star, small_star
 from transforms.dedup.exact import ExactDedup, ExactDedupConfig, exact_dedup, size_bucket
 from transforms.dedup.minhash import (
+    SIG_DTYPE,
     MinHasher,
     ascii_token_hashes,
     NearDedupConfig,
@@ -37,7 +38,14 @@ from transforms.dedup.minhash import (
     tokenize,
     xxh32_words,
 )
-from transforms.dedup.near import NearDedup, near_components, near_dedup
+from transforms.dedup.near import (
+    NearDedup,
+    group_buckets,
+    group_width,
+    near_components,
+    near_dedup,
+    packed_band_entries,
+)
 from transforms.dedup.preference import best, preference_key
 from transforms.record import CodeFile
 
@@ -382,6 +390,36 @@ def test_hot_bucket_is_one_star_component():
     assert dict(count) == {
         "signatures": 3000, "lsh_buckets": 32, "candidate_pairs": 2999, "edges": 2999, "kept": 1,
         "dropped:near_duplicate": 2999, "components": 1, "component_files": 3000, "component_size:2049-4096": 1}
+
+
+def test_band_groups_hold_the_buckets_of_full_band_keys_at_every_width():
+    rng = random.Random(7)
+    bands, rows = 4, 2
+    # signatures sharing some bands: the same bucket members whatever the group width
+    pool = [rng.getrandbits(32) for _ in range(6)]
+    sigs = {f"{i:040x}": np.array([rng.choice(pool) for _ in range(bands * rows)], dtype=SIG_DTYPE).tobytes()
+            for i in range(300)}
+    expected = {}
+    for node, sig in sigs.items():
+        for key in band_keys(sig, bands, rows):
+            expected.setdefault(key, []).append(node)
+    for width in range(3, 11):
+        groups_ = {}
+        for node, sig in sigs.items():
+            for group, entry in packed_band_entries(node, sig, bands, rows, width):
+                groups_[group] = groups_.get(group, b"") + entry
+        got = {}
+        for group, data in groups_.items():
+            for rest, members in group_buckets(data, width).items():
+                got[group + rest] = members
+        assert got == expected, width
+
+
+def test_group_width_follows_the_number_of_signatures():
+    assert group_width(0) == group_width(60_000) == group_width(524_288) == 3
+    assert group_width(524_289) == 4
+    assert group_width(600_000_000) == 5  # the archive: ~35 entries a group
+    assert group_width(10**30) == 10  # never more than the band key
 
 
 def test_exact_hot_key():

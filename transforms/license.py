@@ -43,8 +43,10 @@ Results are cached per worker process (LRU) by what was scanned: a license file
 by its ``blob_id``, a header or a declared name by the sha1 of its text, so a
 LICENSE met a million times, or the Apache header on a thousand files, is scanned
 once per worker. The ScanCode index (about 1.4 GB) and that cache live in one
-:class:`Engine` per worker process, built in ``DoFn.setup`` and shared by the
-process's threads through ``apache_beam.utils.shared.Shared``.
+:class:`Engine` per worker process, built on a worker's first license bundle and shared by the
+process's threads through :class:`transforms.memory.Resident`, which drops it
+(``release_idle_seconds`` after the last license bundle) so that later stages do
+not run beside an index nobody uses.
 
 Scope in Beam, without any worker holding a repository. A repository's license
 evidence is tiny next to its files (a handful of license-like files and manifests
@@ -95,6 +97,7 @@ import posixpath
 import re
 import threading
 import tomllib
+import uuid
 import xml.etree.ElementTree as ElementTree
 from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
@@ -102,7 +105,7 @@ import apache_beam as beam
 import yaml
 from apache_beam.metrics import Metrics
 
-from transforms.memory import release_free_memory
+from transforms.memory import Resident, release_free_memory
 from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome
 from transforms.record import CodeFile, pack, reject_for, unpack
 
@@ -144,6 +147,9 @@ class LicenseConfig:
     #: a license file whose exact matches (hash, SPDX ids, ScanCode's rule automaton) cover
     #: at least this fraction of its tokens is not matched approximately as well
     exact_coverage: float = 0.95
+    #: a worker drops the ScanCode index once no license bundle has used it for this long
+    #: (it is rebuilt if one comes later); 0 keeps it for the life of the worker
+    release_idle_seconds: float = 30.0
 
 
 # --------------------------------------------------------------------------- names
@@ -909,6 +915,15 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
 
 
+def forget_scancode_cache() -> None:
+    """ScanCode keeps its loaded index in a module global (``licensedcode.cache``):
+    forgotten when the engine is dropped, so that the index can be freed."""
+    import licensedcode.cache
+
+    if hasattr(licensedcode.cache, "_LICENSE_CACHE"):
+        licensedcode.cache._LICENSE_CACHE = None
+
+
 def _noop(name: str, n: int = 1) -> None:
     del name, n
 
@@ -1529,14 +1544,19 @@ class _RuntimeCounter:
 class _ExtractFn(beam.DoFn):
     """file -> ``((snapshot, folder), (packed file, header))`` + tagged ``((snapshot, folder), evidence)``."""
 
-    def __init__(self, shared, factory: Callable[[], Engine]):
-        self._shared = shared
-        self._factory = factory
+    def __init__(self, engine: Resident):
+        self._resident = engine
 
     def setup(self):
-        self._engine = self._shared.acquire(self._factory)
         self._count = BeamCounter(STAGE)
         self._runtime = _RuntimeCounter()
+
+    def start_bundle(self):
+        self._engine = self._resident.acquire()
+
+    def finish_bundle(self):
+        self._engine = None
+        self._resident.release()
 
     def process(self, record: CodeFile):
         try:
@@ -1645,9 +1665,9 @@ class License(beam.PTransform):
         self._spdx_factory = spdx_factory
 
     def expand(self, records):
-        from apache_beam.utils.shared import Shared
-
-        extracted = records | "Extract" >> beam.ParDo(_ExtractFn(Shared(), self._engine_factory)).with_outputs(
+        engine = Resident(f"license-engine-{uuid.uuid4().hex}", self._engine_factory,
+                          self._config.release_idle_seconds, forget_scancode_cache)
+        extracted = records | "Extract" >> beam.ParDo(_ExtractFn(engine)).with_outputs(
             EVIDENCE, REJECTS, main="files"
         )
         files = extracted.files

@@ -4,7 +4,8 @@ one file kept per component (the preference of :mod:`transforms.dedup.preference
 Data flow (every step keyed; none holds a hot key's values as a list)::
 
     records -> batched signatures -+-> short files (no signature) ---------------------> kept
-                                   |-> (id, signature) -> band keys -> GroupByKey(bucket)
+                                   |-> (id, signature) -> band keys, packed by group of
+                                   |     buckets and bundle -> GroupByKey(group)
                                    |     -> star pairs (member, bucket minimum) -> Distinct
                                    |     -> verify: Jaccard >= threshold -> edges
                                    |     -> ConnectedComponents (large-star/small-star) -> (id, label)
@@ -12,7 +13,14 @@ Data flow (every step keyed; none holds a hot key's values as a list)::
                                          no label -----------------------------------> kept
                                          (label, record) -> CombinePerKey(preferred) -> kept
 
-A node is a ``blob_id`` (the stage runs after ``exact_dedup``). A bucket links its
+A node is a ``blob_id`` (the stage runs after ``exact_dedup``). Band buckets are not
+shuffled as one element per band and file (32 a file, each a key of its own: on a
+local run, 2 million of them sat decoded in the runner's grouping table and made
+the driver the largest process after the workers): a group of buckets is keyed by
+the first :func:`group_width` bytes of the band key, sized from the number of
+signatures so that a group holds about :data:`GROUP_ENTRIES` entries at any scale,
+and a bundle's entries of a group travel as one bytes value (on local runs, parked in
+the spill folder), read back in two streaming passes. A bucket links its
 members to its smallest member only (a star, not all pairs): a bucket of 10,000
 identical boilerplate files gives 9,999 candidate pairs, not 50 million, read as a
 stream twice (minimum, then pairs). Verification (``verify``) needs what it compares
@@ -37,9 +45,13 @@ from __future__ import annotations
 
 import functools
 
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+import struct
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import apache_beam as beam
+from apache_beam.transforms.window import GlobalWindow
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms import spill
 from transforms.base import BeamCounter, Count
@@ -83,6 +95,56 @@ def star_pairs(members: Iterable[str]) -> List[Tuple[str, str]]:
     """Pairs ``(member, smallest member)`` of one bucket (``members`` read twice)."""
     centre = min(members)
     return [(member, centre) for member in members if member != centre]
+
+
+#: band-bucket entries one group of buckets holds, about (see :func:`group_width`)
+GROUP_ENTRIES = 2048
+#: a band key: 2 bytes of band index, then the 8-byte xxh64 of the band
+BAND_KEY_BYTES = 10
+_NODE_LENGTH = struct.Struct("<H")
+#: a bundle's packed band entries are flushed to the shuffle when they reach this
+PACK_BUFFER_BYTES = 16 << 20
+
+
+def group_width(signatures: int, target: int = GROUP_ENTRIES) -> int:
+    """Leading bytes of a band key that key one group of buckets: the band index and
+    enough hash bytes that a band's ``signatures`` entries spread over groups of about
+    ``target`` (3 bytes, 256 groups a band, up to 524,288 signatures; 5 bytes for the
+    archive's hundreds of millions). The hash bytes are uniform, so groups are even."""
+    width = 3
+    while width < BAND_KEY_BYTES and signatures > target * 256 ** (width - 2):
+        width += 1
+    return width
+
+
+def packed_band_entries(node: str, sig: bytes, bands: int, rows: int, width: int) -> Iterator[Tuple[bytes, bytes]]:
+    """``(group key, entry)`` for each band of a signature; an entry is the rest of the
+    band key, the node's length and the node (UTF-8)."""
+    raw = node.encode("utf-8")
+    tail = _NODE_LENGTH.pack(len(raw)) + raw
+    for key in band_keys(sig, bands, rows):
+        yield key[:width], key[width:] + tail
+
+
+def band_entries(data, width: int) -> Iterator[Tuple[bytes, str]]:
+    """Concatenated entries -> ``(rest of band key, node)`` for each."""
+    rest = BAND_KEY_BYTES - width
+    data = bytes(data)
+    i, n = 0, len(data)
+    while i < n:
+        key = data[i : i + rest]
+        (length,) = _NODE_LENGTH.unpack_from(data, i + rest)
+        start = i + rest + _NODE_LENGTH.size
+        yield key, data[start : start + length].decode("utf-8")
+        i = start + length
+
+
+def group_buckets(data, width: int) -> Dict[bytes, List[str]]:
+    """A group's concatenated entries -> ``{rest of band key: [nodes]}`` (its buckets)."""
+    buckets: Dict[bytes, List[str]] = {}
+    for key, node in band_entries(data, width):
+        buckets.setdefault(key, []).append(node)
+    return buckets
 
 
 def near_components(
@@ -186,20 +248,67 @@ class _SignFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(_SETS, (node, spill.park(signature_bytes(sets[i]))))
 
 
+class _PackBandsFn(beam.DoFn):
+    """``(node, signature)`` -> ``(group key, parked entries)``: a bundle's entries of a
+    group concatenated (flushed when the bundle has buffered :data:`PACK_BUFFER_BYTES`),
+    so that one element per group and bundle crosses the shuffle, not one per band and
+    file; parked (:func:`spill.park`), it is a ticket in a local runner's memory."""
+
+    def __init__(self, bands: int, rows: int):
+        self._bands = bands
+        self._rows = rows
+
+    def start_bundle(self):
+        self._groups: Dict[bytes, bytearray] = {}
+        self._buffered = 0
+
+    def process(self, element, width: int):
+        node, sig = element
+        for group, entry in packed_band_entries(node, sig, self._bands, self._rows, width):
+            buffer = self._groups.get(group)
+            if buffer is None:
+                buffer = self._groups[group] = bytearray()
+            buffer += entry
+            self._buffered += len(entry)
+        if self._buffered >= PACK_BUFFER_BYTES:
+            yield from self._flush()
+
+    def _flush(self):
+        groups, self._groups, self._buffered = self._groups, {}, 0
+        for group in sorted(groups):
+            yield group, spill.park(bytes(groups[group]))
+
+    def finish_bundle(self):
+        for kv in self._flush():
+            yield WindowedValue(kv, MIN_TIMESTAMP, (GlobalWindow(),))
+
+
 class _StarPairsFn(beam.DoFn):
+    """A group of buckets -> ``(member, centre)`` for each bucket of two or more nodes. Two
+    streaming passes over the group's parked chunks (a hot bucket of millions of files is
+    never a list): the first finds each bucket's centre, the second pairs its members."""
+
     def setup(self):
         self._count = BeamCounter(STAGE)
 
-    def process(self, element):
-        _bucket, members = element
-        centre = min(members)
-        linked = False
-        for member in members:
-            if member != centre:
-                linked = True
-                yield member, centre
-        if linked:
-            self._count("lsh_buckets")
+    def process(self, element, width: int):
+        _group, chunks = element
+        centres: Dict[bytes, List] = {}  # rest of band key -> [smallest node, another node seen]
+        for chunk in chunks:
+            for rest, node in band_entries(spill.unpark(chunk), width):
+                seen = centres.get(rest)
+                if seen is None:
+                    centres[rest] = [node, False]
+                elif node != seen[0]:
+                    if node < seen[0]:
+                        seen[0] = node
+                    seen[1] = True
+        self._count("lsh_buckets", sum(1 for _centre, linked in centres.values() if linked))
+        for chunk in chunks:
+            for rest, node in band_entries(spill.unpark(chunk), width):
+                centre = centres[rest][0]
+                if node != centre:
+                    yield node, centre
 
 
 class _LookupFn(beam.DoFn):
@@ -303,12 +412,6 @@ def _park_value(kv):
     return kv[0], spill.park(kv[1])
 
 
-def _bands_of(element, bands: int, rows: int):
-    node, sig = element
-    for key in band_keys(sig, bands, rows):
-        yield key, node
-
-
 class NearDedup(beam.PTransform):
     """``kept = records | NearDedup(config)``: one file per near-duplicate component."""
 
@@ -325,11 +428,14 @@ class NearDedup(beam.PTransform):
             | "Sign" >> beam.ParDo(_SignFn(config)).with_outputs(_SIGNATURES, _SETS, _SHORT, main="records")
         )
         sigs = signed[_SIGNATURES]
+        width = beam.pvalue.AsSingleton(
+            sigs | "CountSignatures" >> beam.combiners.Count.Globally() | "GroupWidth" >> beam.Map(group_width)
+        )
         pairs = (
             sigs
-            | "BandKeys" >> beam.FlatMap(_bands_of, self._bands, self._rows)
+            | "BandKeys" >> beam.ParDo(_PackBandsFn(self._bands, self._rows), width)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "StarPairs" >> beam.ParDo(_StarPairsFn())
+            | "StarPairs" >> beam.ParDo(_StarPairsFn(), width)
             | "DistinctPairs" >> beam.Distinct()
         )
         if config.verify != "none":
