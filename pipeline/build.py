@@ -30,7 +30,7 @@ from manifests.publish import finish_release
 from pipeline.config import Config, load_config
 from pipeline.error_budget import ErrorsConfig, describe, find_violations, read_reject_details
 from pipeline.errors import ErrorBudgetExceeded, UsageError
-from pipeline.graph import STAGES, build_graph
+from pipeline.graph import OPTIONAL_STAGES, STAGES, build_graph
 from pipeline.options import check_beam_flags, make_options
 from pipeline.progress import progress
 from pipeline.sink import PARQUET_SCHEMA, read_index
@@ -194,7 +194,9 @@ def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str
             shards.append(dict(entry, language=info.group))
         else:
             rejects.append(entry)
-    order = [stage for stage in STAGES if stage != "tokens" or "tokens" in counters]  # tokens: only with --tokenizer
+    # optional stages (decontaminate, tokens) only when they ran
+    order = [stage for stage in STAGES if stage not in OPTIONAL_STAGES or stage in counters
+             or stage == "decontaminate" and (manifest_fields.get("extra") or {}).get("decontamination")]
     manifest = build_manifest(
         shards=shards, rejects=rejects, stages=stage_counts(counters, order), stats=read_stats(staging),
         columns=columns_of(PARQUET_SCHEMA), **manifest_fields
@@ -241,6 +243,7 @@ def run_build(
         except ValueError as exc:
             raise UsageError(f"--previous: {exc}") from exc
     tokenizer_info, tokenizer_spec = load_tokenizer(tokenizer)
+    benchmarks = load_decontamination(config)
     source = make_source(source_spec, matcher=registry.matcher(), **(source_options or {}))
     output = os.path.abspath(output)
     staging = prepare_output(output)
@@ -256,8 +259,9 @@ def run_build(
         raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output "
                          f"{output}; give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
     log(f"codestack: building {version} from {source_spec} into {output}")
+    needles = stage_needles(benchmarks, staging)
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
-    build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec)
+    build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec, needles=needles)
     # local runners: packed records wait in files under the staging folder, not in the runner's memory
     spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
     if runner is not None:  # local: the driver and the worker processes it starts use two malloc arenas
@@ -287,10 +291,42 @@ def run_build(
         config=config.to_dict(),
         config_hash=config.digest(),
         source=source.describe(),
-        extra={"optout_registry": registry.summary()},
+        extra={"optout_registry": registry.summary(),
+               **({"decontamination": decontamination_summary(benchmarks, config)} if benchmarks else {})},
         tokenizer=tokenizer_info,
     )
     return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None)
+
+
+def load_decontamination(config: Config):
+    """The configured benchmarks, read and checked before anything runs (a bad one: exit 2)."""
+    if not config.decontaminate.benchmarks:
+        return []
+    from transforms.decontaminate import BenchmarkError, load_benchmarks
+
+    try:
+        return load_benchmarks(config.decontaminate.benchmarks, config.decontaminate.min_chars)
+    except BenchmarkError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def stage_needles(benchmarks, staging: str) -> Optional[str]:
+    """Write the benchmarks' needle table where workers read it (``DoFn.setup``)."""
+    if not benchmarks:
+        return None
+    from apache_beam.io.filesystems import FileSystems
+
+    from transforms.decontaminate import NeedleTable, write_table
+
+    path = FileSystems.join(staging, "decontaminate", "needles.json.gz") if "://" in staging \
+        else os.path.join(staging, "decontaminate", "needles.json.gz")
+    write_table(NeedleTable.from_benchmarks(benchmarks), path)
+    return path
+
+
+def decontamination_summary(benchmarks, config: Config) -> dict:
+    """The manifest's ``decontamination``: each benchmark's source, sha256, items and needles."""
+    return {"min_chars": config.decontaminate.min_chars, "benchmarks": [b.describe() for b in benchmarks]}
 
 
 def load_tokenizer(path: Optional[str]):

@@ -23,7 +23,8 @@ from typing import List, Optional
 from pipeline.errors import CodestackError, UsageError
 
 #: subcommand modules under pipeline/commands, in the order `--help` lists them
-COMMANDS = ("demo", "build", "plan", "verify", "optout", "diff", "query", "release", "detect-license", "detect-language", "redact")
+COMMANDS = ("demo", "build", "plan", "verify", "optout", "diff", "query", "release", "detect-license", "detect-language", "redact",
+            "decontaminate")
 
 
 def make_parser() -> argparse.ArgumentParser:

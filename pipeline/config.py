@@ -18,6 +18,7 @@ import yaml
 from pipeline.error_budget import ErrorsConfig
 from pipeline.errors import UsageError
 from pipeline.sink import SinkConfig
+from transforms.decontaminate import DecontaminateConfig
 from transforms.fetch import DecodeConfig
 from transforms.filters import FiltersConfig
 from transforms.language import LanguageConfig
@@ -35,6 +36,7 @@ class Config:
     filters: FiltersConfig = FiltersConfig()
     exact_dedup: ExactDedupConfig = ExactDedupConfig()
     near_dedup: NearDedupConfig = NearDedupConfig()
+    decontaminate: DecontaminateConfig = DecontaminateConfig()
     redact: RedactConfig = RedactConfig()
     sink: SinkConfig = SinkConfig()
     errors: ErrorsConfig = ErrorsConfig()

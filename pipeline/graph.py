@@ -2,7 +2,7 @@
 
     source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [license]
       ─▶ [language] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
-      ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
+      ─▶ [decontaminate] ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
     every stage's rejects ─▶ rejects/
 
 License runs before language (DESIGN.md draws them the other way): it needs no
@@ -21,7 +21,7 @@ import apache_beam as beam
 
 from pipeline.config import Config
 from pipeline.sink import write_data, write_index, write_rejects
-from transforms import fetch, filters, language, optout, redact, tokens
+from transforms import decontaminate, fetch, filters, language, optout, redact, tokens
 from transforms import license as license_stage
 from transforms.dedup import exact as exact_dedup
 from transforms.dedup import near as near_dedup
@@ -29,7 +29,10 @@ from transforms.base import Stage
 from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
-STAGES = ("source", optout.STAGE, fetch.STAGE, license_stage.STAGE, language.STAGE, filters.STAGE, exact_dedup.STAGE, near_dedup.STAGE, redact.STAGE, tokens.STAGE, "sink")
+STAGES = ("source", optout.STAGE, fetch.STAGE, license_stage.STAGE, language.STAGE, filters.STAGE, exact_dedup.STAGE,
+          near_dedup.STAGE, decontaminate.STAGE, redact.STAGE, tokens.STAGE, "sink")
+#: stages that run only when asked for (``--benchmark``, ``--tokenizer``)
+OPTIONAL_STAGES = (decontaminate.STAGE, tokens.STAGE)
 
 
 def count_tokens(records, tokenizer):
@@ -41,9 +44,10 @@ def count_tokens(records, tokenizer):
 
 
 def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config, staging: str, registry=None,
-                tokenizer=None) -> None:
+                tokenizer=None, needles=None) -> None:
     """``registry``: the opt-out :class:`registry.Registry` (default: the packaged one);
-    ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none)."""
+    ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none);
+    ``needles``: where the driver staged the benchmarks' needle table (default: no decontamination)."""
     if hasattr(source, "set_staging"):  # a source that leaves its inputs digest for the driver
         source.set_staging(staging)
     files, source_rejects = pipeline | "Source" >> source
@@ -76,11 +80,15 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
         deduped = deduped | exact_dedup.ExactDedup(config.exact_dedup)
     if config.near_dedup.enabled:
         deduped = deduped | near_dedup.NearDedup(config.near_dedup)
+    # benchmark decontamination: after dedup (a duplicate is never searched), before redaction changes the text
+    decontaminate_rejects = pipeline | "NoDecontaminateRejects" >> beam.Create([]).with_output_types(Reject)
+    if needles:
+        deduped, decontaminate_rejects = deduped | decontaminate.Decontaminate(needles)
     # PII and secret redaction: after dedup (a duplicate is never scanned), before the token counts
     redacted, redact_rejects = deduped | Stage(redact.STAGE, functools.partial(redact.make_core, config.redact))
     released, token_rejects = count_tokens(redacted, tokenizer)
     data_shards = write_data(released, staging, config.sink)
     rejects = (source_rejects, decode_rejects, language_rejects, license_rejects, filter_rejects,
-               redact_rejects, token_rejects) | "AllRejects" >> beam.Flatten()
+               decontaminate_rejects, redact_rejects, token_rejects) | "AllRejects" >> beam.Flatten()
     reject_shards = write_rejects(rejects, staging, config.sink)
     write_index((data_shards, reject_shards) | "AllShardInfos" >> beam.Flatten(), staging)

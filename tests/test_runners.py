@@ -47,16 +47,27 @@ def worker_pool():
 
 
 def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
+    """Decontamination included: its needle table is staged as a file and read in DoFn.setup."""
     repos = str(tmp_path / "repos")
     build_samples(repos)
+    from gitrepos import make_repo
+    from pipeline.samples import MIT_LICENSE
+    from transforms.decontaminate.benchmarks import builtin_humaneval, read_rows
+
+    path, raw, _source = builtin_humaneval()
+    item = next(row for _where, row in read_rows(path, raw))
+    make_repo(repos, "copied", {"LICENSE": MIT_LICENSE, "copied.py": item["prompt"] + item["canonical_solution"]})
+    config = tmp_path / "decontaminate.yaml"
+    config.write_text("decontaminate:\n  benchmarks: [humaneval]\n")
     local, portable = str(tmp_path / "local"), str(tmp_path / "portable")
-    run_build(f"git:{repos}", local, "0.1.0", log=QUIET)
+    run_build(f"git:{repos}", local, "0.1.0", log=QUIET, config_path=str(config))
     manifest = run_build(
-        f"git:{repos}", portable, "0.1.0", log=QUIET,
+        f"git:{repos}", portable, "0.1.0", log=QUIET, config_path=str(config),
         beam_args=["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=EXTERNAL",
                    f"--environment_config=localhost:{worker_pool}"],
     )
     assert manifest["totals"]["files"] > 0
+    assert manifest["stages"]["decontaminate"]["dropped"] == {"contaminated:humaneval": 1}
     local_sums = open(os.path.join(local, "SHA256SUMS")).read()
     assert open(os.path.join(portable, "SHA256SUMS")).read() == local_sums
 
@@ -104,16 +115,20 @@ def s3_bucket(monkeypatch):
 
 def test_remote_staging_location_gives_the_same_release(tmp_path, s3_bucket):
     """Workers of a remote runner write shards to a staging location they can reach
-    (here S3); the driver brings them into the release folder."""
+    (here S3); the driver brings them into the release folder. The decontamination
+    needle table is staged there too, and read back by the workers."""
     endpoint, client = s3_bucket
     repos = str(tmp_path / "repos")
     build_samples(repos)
+    config = tmp_path / "decontaminate.yaml"
+    config.write_text("decontaminate:\n  benchmarks: [humaneval]\n")
     local, remote = str(tmp_path / "local"), str(tmp_path / "remote")
-    run_build(f"git:{repos}", local, "0.1.0", log=QUIET)
+    run_build(f"git:{repos}", local, "0.1.0", log=QUIET, config_path=str(config))
     s3_flags = [f"--s3_endpoint_url={endpoint}", "--s3_access_key_id=testing", "--s3_secret_access_key=testing",
                 "--s3_region_name=us-east-1"]
-    run_build(f"git:{repos}", remote, "0.1.0", log=QUIET, beam_args=s3_flags,
-              staging_location="s3://codestack/tmp")
+    manifest = run_build(f"git:{repos}", remote, "0.1.0", log=QUIET, beam_args=s3_flags,
+                         staging_location="s3://codestack/tmp", config_path=str(config))
+    assert "decontaminate" in manifest["stages"]
     assert open(os.path.join(remote, "SHA256SUMS")).read() == open(os.path.join(local, "SHA256SUMS")).read()
     assert not os.path.exists(os.path.join(remote, ".staging"))
     assert client.list_objects_v2(Bucket="codestack").get("KeyCount", 0) == 0  # staging cleared

@@ -13,6 +13,8 @@ EXAMPLES = """examples:
       --content-store s3://softwareheritage/content --origin-prefix https://github.com/ \\
       --repo-metadata repos.parquet --output out/1.0.0 --release-version 1.0.0
   codestack build --source swh-api:origins.txt --output out/0.1.0 --release-version 0.1.0
+  codestack build --source git:./repos --output out/0.1.0 --release-version 0.1.0 \
+      --benchmark humaneval --benchmark mbpp=mbpp.jsonl --benchmark mine=gs://b/tasks.parquet:question,answer
   codestack build --source git:./repos --output out/0.1.0 --release-version 0.1.0 \\
       --config my.yaml --runner DataflowRunner --setup_file ./setup.py ...
 
@@ -58,6 +60,11 @@ def register(sub) -> None:
     parser.add_argument("--shard-staging", dest="staging_location", metavar="URI",
                         help="where workers write shards before the driver moves them into --output; needed "
                         "by remote runners, e.g. gs://BUCKET/tmp (default: DIR/.staging)")
+    parser.add_argument("--benchmark", action="append", default=[], metavar="SPEC",
+                        help="drop files holding an item of this benchmark (repeatable; added to the config's "
+                        "decontaminate.benchmarks): humaneval (built in, needs codestack[decontaminate]), "
+                        "NAME=FILE with NAME a preset (mbpp, apps, gsm8k, ds1000, multipl-e, humaneval-x), or "
+                        "NAME=FILE:FIELD,FIELD; FILE is JSONL, JSON or Parquet (.gz too), local or on any Beam filesystem")
     parser.add_argument("--include-no-license", action="store_true",
                         help="also release files without any license evidence (config license.include_no_license)")
     parser.set_defaults(func=run, accepts_extra=True)
@@ -67,13 +74,18 @@ def run(args) -> int:
     from pipeline.build import run_build, summary_table
 
     config = None
-    if args.include_no_license:  # the flag overrides license.include_no_license of the config file
+    if args.include_no_license or args.benchmark:  # flags override / extend the config file
         import dataclasses
 
         from pipeline.config import load_config
 
         config = load_config(args.config)
-        config = dataclasses.replace(config, license=dataclasses.replace(config.license, include_no_license=True))
+        if args.include_no_license:
+            config = dataclasses.replace(config, license=dataclasses.replace(config.license, include_no_license=True))
+        if args.benchmark:
+            benchmarks = tuple(config.decontaminate.benchmarks) + tuple(args.benchmark)
+            config = dataclasses.replace(config, decontaminate=dataclasses.replace(config.decontaminate,
+                                                                                   benchmarks=benchmarks))
     manifest = run_build(args.source, args.output, args.release_version, args.config, args.workers, args.extra,
                          config=config,
                          optout_registry=args.optout_registry, previous=args.previous, tokenizer=args.tokenizer,
