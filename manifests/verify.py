@@ -41,6 +41,10 @@ def verify_release(root: str) -> List[str]:
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(f"{MANIFEST}: not valid JSON: {exc}")
         return problems
+    if isinstance(manifest, dict) and manifest.get("kind") == "repo-documents":  # an export (codestack export)
+        from manifests.export import verify_export
+
+        return problems + verify_export(root, manifest, present)
     if not isinstance(manifest, dict) or manifest.get("manifest_version") != MANIFEST_VERSION:
         found = manifest.get("manifest_version") if isinstance(manifest, dict) else type(manifest).__name__
         problems.append(f"{MANIFEST}: manifest_version {found!r}: this codestack reads version {MANIFEST_VERSION}")

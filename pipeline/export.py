@@ -1,0 +1,386 @@
+"""``codestack export RELEASE --format repo-documents``: one Beam pipeline.
+
+    release shards ─▶ files (repo_name, path, language, text)
+       ├─▶ per file: its part's bytes (and tokens), its import statements
+       │     ─▶ GroupByKey(repository): small values only ─▶ dependency order, cut into
+       │        documents ─▶ (file ─▶ document, position)
+       └─▶ CoGroupByKey(file) with that plan ─▶ GroupByKey(document) ─▶ text
+    documents ─▶ deterministic shards (pipeline.sink.WriteShards) ─▶ manifest, card, SHA256SUMS
+
+The repository's grouping holds each file's path, sizes and import statements, never
+its text; texts cross two shuffles (to their plan, then to their document), and a
+document is bounded by ``--max-bytes`` / ``--max-tokens``. A file that alone is over a
+limit gets documents of its own, cut at line ends. Documents are placed in shards by
+a stable hash and sorted by (repository, document, piece): the same release and
+options give the same bytes on any runner.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import shutil
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+
+import apache_beam as beam
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xxhash
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.sink import WriteShards, write_index
+from transforms.base import BeamCounter
+from transforms.record import pack, unpack
+from transforms.views.documents import FilePlan, Markers, dependency_order, file_part, header, plan_documents, \
+    split_text
+from transforms.views.imports import dependency_graph, import_specs
+
+STAGE = "export"
+FORMAT = "repo-documents"
+COLUMNS = ("repo_name", "path", "blob_id", "language", "content")
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportOptions:
+    markers: Markers = Markers()
+    #: a document holds at most this many bytes of text (UTF-8); 0: no limit
+    max_bytes: int = 1 << 20
+    #: ... and this many tokens (with a tokenizer); 0: no limit
+    max_tokens: int = 0
+    #: target bytes of text per Parquet shard
+    target_shard_bytes: int = 256_000_000
+    zstd_level: int = 9
+    row_group_rows: int = 1_000
+
+
+class Document(NamedTuple):
+    text: str
+    repo_name: str
+    files: Tuple[str, ...]
+    num_tokens: Optional[int]
+    languages: Tuple[str, ...]
+    document: int  # index among the repository's documents (ordering only, not written)
+    piece: int  # piece of a file that alone is over a limit (0 otherwise)
+
+
+SCHEMA = pa.schema([
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("repo_name", pa.string(), nullable=False),
+    pa.field("files", pa.list_(pa.string()), nullable=False),
+    pa.field("num_tokens", pa.int64(), nullable=True),
+    pa.field("languages", pa.list_(pa.string()), nullable=False),
+])
+
+
+def shard_path(_group: str, index: int, total: int) -> str:
+    return f"data/train-{index:05d}-of-{total:05d}.parquet"
+
+
+def write_documents(documents: Iterable[Document], options: ExportOptions, handle) -> None:
+    writer = pq.ParquetWriter(handle, SCHEMA, compression="zstd", compression_level=options.zstd_level,
+                              write_statistics=["repo_name"])
+    batch: List[Document] = []
+
+    def flush():
+        columns = {name: [getattr(d, name) for d in batch] for name in SCHEMA.names}
+        columns["files"] = [list(v) for v in columns["files"]]
+        columns["languages"] = [list(v) for v in columns["languages"]]
+        writer.write_table(pa.Table.from_pydict(columns, schema=SCHEMA))
+        batch.clear()
+
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= options.row_group_rows:
+            flush()
+    if batch:
+        flush()
+    writer.close()
+
+
+# ---------------------------------------------------------------------------- Beam steps
+
+
+class _ReadShardFn(beam.DoFn):
+    """A release shard's path -> ``((repo, path, blob_id), (language, text))`` per row, one row group at a time."""
+
+    def setup(self):
+        self._count = BeamCounter(STAGE)
+
+    def process(self, path: str):
+        with FileSystems.open(path, compression_type="uncompressed") as handle:
+            parquet = pq.ParquetFile(io.BytesIO(handle.read()))
+        for group in range(parquet.num_row_groups):
+            table = parquet.read_row_group(group, columns=list(COLUMNS))
+            for row in table.to_pylist():
+                self._count("files")
+                yield (row["repo_name"], row["path"], row["blob_id"]), (row["language"], row["content"])
+
+
+class _MeasureFn(beam.DoFn):
+    """A file -> ``(repo, (path, blob_id, language, part bytes, part tokens, import specs))``."""
+
+    def __init__(self, markers: Markers, tokenizer):
+        self._markers = markers
+        self._tokenizer = tokenizer
+
+    def setup(self):
+        self._encode = _encoder(self._tokenizer)
+
+    def process(self, element):
+        (repo, path, blob_id), (language, text) = element
+        part = file_part(self._markers, path, text)
+        tokens = self._encode(part) if self._encode else None
+        specs = tuple(import_specs(language, path, text))
+        yield repo, (path, blob_id, language, len(part.encode("utf-8", "surrogatepass")), tokens, specs)
+
+
+def _encoder(tokenizer):
+    if tokenizer is None:
+        return None
+    from transforms.tokens import load_encoder, read_file
+
+    return load_encoder(read_file(tokenizer.path), tokenizer.kind)
+
+
+class _PlanFn(beam.DoFn):
+    """A repository's file facts -> ``((repo, path, blob_id), FilePlan)`` for each file."""
+
+    def __init__(self, options: ExportOptions, tokenizer):
+        self._options = options
+        self._tokenizer = tokenizer
+
+    def setup(self):
+        self._encode = _encoder(self._tokenizer)
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        repo, facts = element
+        facts = sorted(facts)
+        options, markers = self._options, self._options.markers
+        keyed = {(path, blob_id): (language, size, tokens, specs) for path, blob_id, language, size, tokens, specs in facts}
+        # a path twice (two blobs) orders by blob id after it; imports name paths
+        node = {key: f"{key[0]}\x00{key[1]}" for key in keyed}
+        by_path: Dict[str, List[str]] = {}
+        for key in sorted(keyed):
+            by_path.setdefault(key[0], []).append(node[key])
+        graph = dependency_graph({key[0]: keyed[key][3] for key in keyed})
+        imports = {node[key]: [n for dep in graph.get(key[0], []) for n in by_path.get(dep, [])] for key in keyed}
+        order = dependency_order(imports)
+        sizes = {node[k]: v[1] for k, v in keyed.items()}
+        counted = self._encode is not None
+        tokens = {node[k]: v[2] for k, v in keyed.items()} if counted else None
+        head = header(markers, repo) + markers.end
+        overhead_bytes = len(head.encode("utf-8", "surrogatepass"))
+        overhead_tokens = self._encode(head) if counted else 0
+        plans = plan_documents(order, sizes, tokens, overhead_bytes, overhead_tokens, options.max_bytes,
+                               options.max_tokens if counted else 0)
+        self._count("repositories")
+        self._count("import_edges", sum(len(v) for v in imports.values()))
+        for key in keyed:
+            yield (repo, key[0], key[1]), plans[node[key]]
+
+
+class _PlaceFn(beam.DoFn):
+    """A file and its plan -> ``((repo, document, piece), (position, path, language, text))``."""
+
+    def __init__(self, options: ExportOptions, tokenizer):
+        self._options = options
+        self._tokenizer = tokenizer
+
+    def setup(self):
+        self._encode = _encoder(self._tokenizer)
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        (repo, path, _blob_id), grouped = element
+        files, plans = list(grouped["file"]), list(grouped["plan"])
+        if len(files) != 1 or len(plans) != 1:
+            self._count("dropped:unplanned")
+            return
+        language, text = unpack(files[0])
+        plan: FilePlan = plans[0]
+        if not plan.alone:
+            yield (repo, plan.document, 0), pack((plan.position, path, language, text))
+            return
+        options, markers = self._options, self._options.markers
+        head = header(markers, repo) + markers.end + file_part(markers, path, "")
+        if options.max_tokens and self._encode:
+            limit, measure = options.max_tokens - self._encode(head), self._encode
+        else:
+            limit, measure = options.max_bytes - len(head.encode("utf-8", "surrogatepass")), \
+                lambda s: len(s.encode("utf-8", "surrogatepass"))
+        if options.max_bytes and options.max_tokens and self._encode:  # both limits: the stricter, by bytes too
+            byte_limit = options.max_bytes - len(head.encode("utf-8", "surrogatepass"))
+            pieces = [p for piece in split_text(text, max(1, limit), measure)
+                      for p in split_text(piece, max(1, byte_limit), lambda s: len(s.encode("utf-8", "surrogatepass")))]
+        else:
+            pieces = split_text(text, max(1, limit), measure)
+        self._count("files_split")
+        for index, piece in enumerate(pieces):
+            yield (repo, plan.document, index), pack((0, path, language, piece))
+
+
+class _AssembleFn(beam.DoFn):
+    def __init__(self, markers: Markers, tokenizer):
+        self._markers = markers
+        self._tokenizer = tokenizer
+
+    def setup(self):
+        self._encode = _encoder(self._tokenizer)
+        self._count = BeamCounter(STAGE)
+
+    def process(self, element):
+        (repo, document, piece), packed = element
+        parts = sorted(unpack(p) for p in packed)
+        text = header(self._markers, repo) + "".join(file_part(self._markers, path, body)
+                                                     for _pos, path, _lang, body in parts) + self._markers.end
+        self._count("documents")
+        self._count("files_placed", len(parts))
+        num_tokens = self._encode(text) if self._encode else None
+        if num_tokens is not None:
+            self._count("tokens", num_tokens)
+        yield Document(text=text, repo_name=repo, files=tuple(path for _pos, path, _l, _b in parts),
+                       num_tokens=num_tokens,
+                       languages=tuple(sorted({lang for _p, _path, lang, _b in parts})), document=document,
+                       piece=piece)
+
+
+def _pack_file(element):
+    key, value = element
+    return key, pack(value)
+
+
+def build_export_graph(pipeline, shard_paths: Sequence[str], staging: str, options: ExportOptions, tokenizer=None):
+    files = (
+        pipeline
+        | "Shards" >> beam.Create(sorted(shard_paths))
+        | "SpreadShards" >> beam.Reshuffle()
+        | "ReadShards" >> beam.ParDo(_ReadShardFn())
+    )
+    plans = (
+        files
+        | "Measure" >> beam.ParDo(_MeasureFn(options.markers, tokenizer))
+        | "ByRepository" >> beam.GroupByKey()
+        | "Plan" >> beam.ParDo(_PlanFn(options, tokenizer))
+    )
+    documents = (
+        {"file": files | "PackFiles" >> beam.Map(_pack_file), "plan": plans}
+        | "FileAndPlan" >> beam.CoGroupByKey()
+        | "Place" >> beam.ParDo(_PlaceFn(options, tokenizer))
+        | "ByDocument" >> beam.GroupByKey()
+        | "Assemble" >> beam.ParDo(_AssembleFn(options.markers, tokenizer))
+    )
+    shards = documents | "WriteDocuments" >> WriteShards(
+        STAGE, staging,
+        group_of=lambda d: FORMAT,
+        weight=lambda d: max(1, len(d.text)),
+        target=options.target_shard_bytes,
+        hash_of=lambda d: xxhash.xxh64_intdigest(json.dumps([d.repo_name, d.document, d.piece]).encode()),
+        order=lambda d: (d.repo_name, d.document, d.piece),
+        write=lambda docs, handle: write_documents(docs, options, handle),
+        path_of=shard_path,
+    )
+    write_index(shards, staging)
+
+
+def release_shard_paths(release: str, manifest: dict) -> List[str]:
+    return [FileSystems.join(release, *s["path"].split("/")) if "://" in release else os.path.join(release, s["path"])
+            for s in sorted(manifest.get("shards", []), key=lambda s: s["path"])]
+
+
+def move_into_place(staging: str, output: str, infos) -> List[dict]:
+    shards = []
+    for info in infos:
+        final = os.path.join(output, info.path)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(os.path.join(staging, info.path), final)
+        shards.append({"path": info.path, "sha256": info.sha256, "bytes": info.bytes, "rows": info.rows})
+    shutil.rmtree(staging)
+    return sorted(shards, key=lambda s: s["path"])
+
+
+# ---------------------------------------------------------------------------- the driver
+
+
+def run_export(release: str, output: str, *, markers: Markers = Markers(), max_bytes: int = 1 << 20,
+               max_tokens: int = 0, tokenizer: Optional[str] = None, workers: int = 1,
+               beam_args: Optional[List[str]] = None, staging_location: Optional[str] = None,
+               log=lambda msg: None) -> dict:
+    """Check the release, run the export pipeline, publish ``output``; returns its manifest."""
+    from apache_beam.options.pipeline_options import TestOptions
+
+    from manifests.checksums import sha256_file
+    from manifests.export import build_export_manifest, finish_export
+    from manifests.manifest import MANIFEST, columns_of
+    from manifests.verify import verify_release
+    from pipeline.build import _bring_shard, _shares_disk, collect_counters, remote_staging
+    from pipeline.errors import UsageError
+    from pipeline.options import check_beam_flags, make_options
+    from pipeline.sink import read_index
+    from pipeline.versions import codestack_version
+    from transforms import tokens as tokens_module
+
+    problems = verify_release(release)
+    if problems:
+        raise UsageError(f"{release}: does not verify ({len(problems)} problem(s)); first: {problems[0]}")
+    with open(os.path.join(release, MANIFEST), encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    if manifest.get("kind"):
+        raise UsageError(f"{release}: is an export ({manifest['kind']}), not a release")
+    spec = info = None
+    if tokenizer:
+        try:
+            info = tokens_module.describe_tokenizer(tokenizer)
+        except tokens_module.TokenizerError as exc:
+            raise UsageError(f"--tokenizer {tokenizer}: {exc}") from exc
+        spec = tokens_module.spec_for(tokenizer, info)
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: must be at least 1")
+    check_beam_flags(list(beam_args or []))
+    output = os.path.abspath(output)
+    if os.path.exists(output) and (not os.path.isdir(output) or os.listdir(output)):
+        raise UsageError(f"--output {output}: exists and is not an empty folder")
+    os.makedirs(output, exist_ok=True)
+    staging = os.path.join(output, ".staging")
+    os.makedirs(staging)
+    options_, runner = make_options(list(beam_args or []), workers)
+    if staging_location and "://" in staging_location:
+        FileSystems.set_options(options_)
+        os.rmdir(staging)
+        staging = remote_staging(staging_location, output)
+    elif runner is None and not options_.view_as(TestOptions).dry_run and not _shares_disk(options_):
+        raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output; "
+                         "give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
+    options = ExportOptions(markers=markers, max_bytes=max_bytes, max_tokens=max_tokens)
+    pipeline = beam.Pipeline(runner=runner, options=options_) if runner else beam.Pipeline(options=options_)
+    build_export_graph(pipeline, release_shard_paths(os.path.abspath(release), manifest), staging, options, spec)
+    result = pipeline.run()
+    state = result.wait_until_finish()
+    if str(state).split(".")[-1] not in ("DONE", "UNKNOWN"):
+        raise UsageError(f"export pipeline ended in state {state}")
+    counters = collect_counters(result).get(STAGE, {})
+    shards = []
+    for shard in read_index(staging):
+        final = os.path.join(output, shard.path)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        _bring_shard(staging, shard.path, final)
+        shards.append({"path": shard.path, "sha256": shard.sha256, "bytes": shard.bytes, "rows": shard.rows})
+    if "://" in staging:
+        from pipeline.build import _delete_tree
+
+        _delete_tree(staging)
+    else:
+        shutil.rmtree(staging)
+    source = {"name": manifest["name"], "version": manifest["version"],
+              "manifest_sha256": sha256_file(os.path.join(release, MANIFEST)),
+              "config_hash": manifest.get("config_hash")}
+    export_options = {"format": FORMAT, "markers": dataclasses.asdict(markers), "max_bytes": max_bytes,
+                      "max_tokens": max_tokens, "tokenizer": info}
+    totals = {"repositories": counters.get("repositories", 0), "files": counters.get("files", 0),
+              "files_split": counters.get("files_split", 0), "import_edges": counters.get("import_edges", 0),
+              "tokens": counters.get("tokens") if spec else None}
+    result_manifest = build_export_manifest(source=source, options=export_options, columns=columns_of(SCHEMA),
+                                            shards=shards, totals=totals, codestack_version=codestack_version())
+    return finish_export(output, result_manifest)
