@@ -267,6 +267,54 @@ def plan_mixture(
     return Plan(budget, weighting, alpha, max_epochs, entries)
 
 
+def parse_spec(raw: Any, source: str = "mixture") -> Dict[str, Any]:
+    """A mixture spec (what ``codestack mixture`` takes as flags, as a mapping: ``budget``, then
+    ``alpha`` or ``weights``, and ``max_epochs``) as keyword arguments for :func:`plan_of_manifest`."""
+    if not isinstance(raw, Mapping) or "budget" not in raw:
+        raise MixtureError(f"{source}: not a mapping with a budget (budget, alpha or weights, max_epochs)")
+    unknown = sorted(set(map(str, raw)) - {"budget", "alpha", "weights", "max_epochs"})
+    if unknown:
+        raise MixtureError(f"{source}: unknown key(s) {', '.join(unknown)} (known: alpha, budget, max_epochs, weights)")
+    if "alpha" in raw and "weights" in raw:
+        raise MixtureError(f"{source}: alpha and weights exclude each other")
+    try:
+        return {"budget": parse_budget(str(raw["budget"])),
+                "alpha": parse_alpha(str(raw["alpha"])) if raw.get("alpha") is not None else None,
+                "weights": raw.get("weights"),
+                "max_epochs": parse_max_epochs(str(raw.get("max_epochs", DEFAULT_MAX_EPOCHS)))}
+    except MixtureError as exc:
+        raise MixtureError(f"{source}: {exc}") from exc
+
+
+def plan_of_manifest(manifest: Mapping[str, Any], budget: int, alpha: Optional[decimal.Decimal] = None,
+                     weights: Any = None, max_epochs: decimal.Decimal = decimal.Decimal(DEFAULT_MAX_EPOCHS),
+                     source: str = "weights") -> Plan:
+    """The plan over a manifest's own token counts (``languages.<L>.tokens``); ``weights``: the
+    user's raw mapping (see :func:`explicit_weights`)."""
+    from manifests.card import language_folders
+
+    tokens = {language: entry.get("tokens") for language, entry in manifest.get("languages", {}).items()}
+    if not tokens or any(n is None for n in tokens.values()):
+        raise MixtureError(f"release {manifest.get('version')}: no token counts (built without a tokenizer)")
+    configs = language_folders(manifest)
+    chosen = explicit_weights(weights, configs, source) if weights is not None else None
+    return plan_mixture(tokens, configs, budget, alpha=alpha, weights=chosen, max_epochs=max_epochs)
+
+
+def manifest_entry(plan: Plan) -> Dict[str, Any]:
+    """The plan in brief, for a manifest's ``mixture`` field and the dataset card."""
+    return {
+        "budget": plan.budget,
+        "weighting": plan.weighting,
+        "alpha": _number(plan.alpha) if plan.alpha is not None else None,
+        "max_epochs": _number(plan.max_epochs),
+        "languages": {entry.language: {"weight": rounded(entry.weight), "probability": rounded(plan.share(entry)),
+                                       "target_tokens": entry.target, "epochs": rounded(entry.epochs, 6),
+                                       "capped": entry.capped}
+                      for entry in plan.languages},
+    }
+
+
 # ---------------------------------------------------------------------------
 # text and YAML
 # ---------------------------------------------------------------------------

@@ -132,6 +132,25 @@ def test_choose_draws_whole_epochs_then_the_closest_prefix_in_hash_order():
     assert mixture.row_hash("b", "o/r", "p.py", 0) == 0x6919a106018ec430  # xxh64: the same on every machine
 
 
+def test_a_spec_plans_over_a_manifest_and_summarizes_for_the_card():
+    manifest = {"version": "1.0.0", "languages": {"C++": {"tokens": 1000}, "Python": {"tokens": 3000}},
+                "shards": [{"language": "C++", "path": "data/C++/train-00000-of-00001.parquet"},
+                           {"language": "Python", "path": "data/Python/train-00000-of-00001.parquet"}]}
+    spec = mixture.parse_spec({"budget": "8K", "weights": {"Python": 1, "C++": 1}, "max_epochs": 2})
+    entry = mixture.manifest_entry(mixture.plan_of_manifest(manifest, **spec))
+    assert entry == {"budget": 8000, "weighting": "explicit", "alpha": None, "max_epochs": 2, "languages": {
+        "C++": {"weight": 0.5, "probability": 0.25, "target_tokens": 2000, "epochs": 2.0, "capped": True},
+        "Python": {"weight": 0.5, "probability": 0.75, "target_tokens": 6000, "epochs": 2.0, "capped": True}}}
+    assert mixture.manifest_entry(mixture.plan_of_manifest(manifest, **mixture.parse_spec({"budget": 4000})))[
+        "alpha"] == 0.3
+    for raw, words in (({"alpha": 1}, "budget"), ({"budget": 1, "alpha": 1, "weights": {}}, "exclude"),
+                       ({"budget": 1, "temperature": 1}, "unknown key"), ({"budget": 0}, "positive")):
+        with pytest.raises(MixtureError, match=words):
+            mixture.parse_spec(raw, "mix.yaml")
+    with pytest.raises(MixtureError, match="no token counts"):
+        mixture.plan_of_manifest({"languages": {"Go": {"tokens": None}}, "shards": []}, 10)
+
+
 # ---------------------------------------------------------------------------- a real release
 
 WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec "
