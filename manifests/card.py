@@ -321,6 +321,26 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> 
     return lines
 
 
+def _mixture_cells(entry: Optional[Mapping[str, Any]]) -> List[str]:
+    """Share, target tokens and epochs of a language in the manifest's ``mixture``."""
+    if not entry:
+        return ["n/a", "n/a", "n/a"]
+    return [f"{entry['probability'] * 100:.2f}%", _n(entry["target_tokens"]),
+            f"{entry['epochs']:.2f}" + (" (cap)" if entry.get("capped") else "")]
+
+
+def _mixture_note(mixture: Mapping[str, Any]) -> List[str]:
+    """The sentence under the languages table that says how the mixture columns were made."""
+    if not mixture:
+        return []
+    how = (f"temperature sampling (p ∝ tokens^{mixture['alpha']})" if mixture.get("weighting") == "temperature"
+           else "explicit weights")
+    return ["", f"Mixture columns: a pretraining budget of {_n(mixture['budget'])} tokens spread by {how}, at "
+            f"most {mixture['max_epochs']} epochs per language (a capped language's excess goes to the others by "
+            "weight). `codestack mixture . --budget ...` writes the plan a data loader applies and a "
+            "reproducible sample of row ids."]
+
+
 def _demote(entry: str) -> str:
     """A changelog entry with its headings one level down (to sit under a '##')."""
     return "\n".join("#" + line if line.startswith("#") else line for line in entry.rstrip("\n").splitlines())
@@ -405,13 +425,18 @@ def render_card(manifest: Mapping[str, Any], plots: Sequence[str], changelog_ent
         if rel in plots:
             lines += [f"![{alt}]({rel})", ""]
     lines += ["## Languages", "", "Each language is a config of this dataset (`data/<Language>/*.parquet`).", ""]
+    mixture = manifest.get("mixture") or {}
+    mixed = mixture.get("languages", {})
     lines += _table(
-        ["language (config)", "files", "repositories", "content bytes", "tokens", "shards", "Parquet bytes"],
+        ["language (config)", "files", "repositories", "content bytes", "tokens", "shards", "Parquet bytes"]
+        + (["mixture share", "mixture tokens", "epochs"] if mixture else []),
         [[f"`{lang}`" if folders[lang] == lang else f"{lang} (`{folders[lang]}`)",
           _n(e["files"]), _n(e.get("repositories")), _n(e.get("content_bytes")), _n(e.get("tokens")),
-          _n(e["shards"]), _n(e["parquet_bytes"])] for lang, e in languages.items()],
-        "lrrrrrr",
+          _n(e["shards"]), _n(e["parquet_bytes"])] + (_mixture_cells(mixed.get(lang)) if mixture else [])
+         for lang, e in languages.items()],
+        "lrrrrrr" + ("rrr" if mixture else ""),
     )
+    lines += _mixture_note(mixture)
     lines += ["", "## Licenses", "",
               "Every file keeps the licenses detected for it (`detected_licenses`, SPDX ids); a file counts once "
               "per license. Respect each file's license when you use it.", ""]

@@ -180,7 +180,8 @@ def check_error_budget(counters: Dict[str, Dict[str, int]], budget: ErrorsConfig
 
 
 def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]],
-            previous: Optional[str] = None) -> dict:
+            previous: Optional[str] = None, mixture: Optional[dict] = None,
+            log: Callable[[str], None] = lambda msg: None) -> dict:
     """Move the staged shards into place, then write the changelog (against the
     ``previous`` release, if given), the dataset card and its plots, the manifest
     and, last, SHA256SUMS."""
@@ -201,6 +202,13 @@ def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str
         shards=shards, rejects=rejects, stages=stage_counts(counters, order), stats=read_stats(staging),
         columns=columns_of(PARQUET_SCHEMA), **manifest_fields
     )
+    if mixture is not None:  # --mixture: the plan over this release's own token counts, for the card
+        from manifests import mixture as mixtures
+
+        try:
+            manifest["mixture"] = mixtures.manifest_entry(mixtures.plan_of_manifest(manifest, **mixture))
+        except mixtures.MixtureError as exc:
+            log(f"codestack: warning: --mixture not applied: {exc}")
     if "://" in staging:
         _delete_tree(staging)
     else:
@@ -224,6 +232,7 @@ def run_build(
     on_result: Optional[Callable[[object], None]] = None,
     staging_location: Optional[str] = None,
     spill: bool = True,
+    mixture: Optional[str] = None,
 ) -> dict:
     """``source_options``: keyword arguments of :func:`make_source` (content store, metadata, ...);
     ``on_result``: called with the finished Beam ``PipelineResult`` (benchmarks read its timings);
@@ -243,6 +252,7 @@ def run_build(
         except ValueError as exc:
             raise UsageError(f"--previous: {exc}") from exc
     tokenizer_info, tokenizer_spec = load_tokenizer(tokenizer)
+    mixture_spec = load_mixture(mixture, tokenizer)
     benchmarks = load_decontamination(config)
     source = make_source(source_spec, matcher=registry.matcher(), **(source_options or {}))
     output = os.path.abspath(output)
@@ -295,7 +305,32 @@ def run_build(
                **({"decontamination": decontamination_summary(benchmarks, config)} if benchmarks else {})},
         tokenizer=tokenizer_info,
     )
-    return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None)
+    return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None,
+                   mixture=mixture_spec, log=log)
+
+
+def load_mixture(path: Optional[str], tokenizer: Optional[str]) -> Optional[dict]:
+    """``--mixture FILE``: the spec, checked before anything runs (exit 2 if bad)."""
+    if not path:
+        return None
+    if not tokenizer:
+        raise UsageError("--mixture needs --tokenizer: a mixture is planned over the release's token counts")
+    import yaml
+
+    from manifests import mixture as mixtures
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except OSError as exc:
+        raise UsageError(f"--mixture {path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"--mixture {path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    try:
+        spec = mixtures.parse_spec(raw, source=path)
+    except mixtures.MixtureError as exc:
+        raise UsageError(str(exc)) from exc
+    return dict(spec, source=path)
 
 
 def load_decontamination(config: Config):

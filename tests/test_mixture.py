@@ -200,9 +200,30 @@ def built(tmp_path_factory):
         tokenizer = root / "tokenizer.model"
         tokenizer.write_bytes(train_sentencepiece())
         release = str(root / "0.1.0")
+        spec = root / "mixture-spec.yaml"  # the build plans it into the manifest and the card
+        spec.write_text("budget: 40K\nalpha: 0.3\nmax_epochs: 4\n")
         assert main(["build", "--source", f"git:{repos}", "--tokenizer", str(tokenizer), "--output", release,
-                     "--release-version", "0.1.0"]) == 0
+                     "--release-version", "0.1.0", "--mixture", str(spec)]) == 0
     return release, str(tokenizer)
+
+
+def test_build_with_a_mixture_shows_it_in_manifest_and_card(built, tmp_path, capsys):
+    release, tokenizer = built
+    entry = _manifest(release)["mixture"]
+    assert entry["budget"] == 40_000 and entry["weighting"] == "temperature"
+    assert sum(v["target_tokens"] for v in entry["languages"].values()) == 40_000
+    card = open(os.path.join(release, "README.md"), encoding="utf-8").read()
+    assert "mixture share" in card and "Mixture columns" in card
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("budget: 10\nalpha: 3\n")
+    out = str(tmp_path / "never")
+    assert main(["build", "--source", "git:/nowhere", "--tokenizer", tokenizer, "--output", out,
+                 "--release-version", "0.1.0", "--mixture", str(bad)]) == 2
+    assert main(["build", "--source", "git:/nowhere", "--output", out, "--release-version", "0.1.0",
+                 "--mixture", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("codestack: error:") == 2 and "--mixture needs --tokenizer" in err
+    assert not os.path.exists(out)
 
 
 def _manifest(release):

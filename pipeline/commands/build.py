@@ -65,6 +65,9 @@ def register(sub) -> None:
                         "decontaminate.benchmarks): humaneval (built in, needs codestack[decontaminate]), "
                         "NAME=FILE with NAME a preset (mbpp, apps, gsm8k, ds1000, multipl-e, humaneval-x), or "
                         "NAME=FILE:FIELD,FIELD; FILE is JSONL, JSON or Parquet (.gz too), local or on any Beam filesystem")
+    parser.add_argument("--mixture", metavar="FILE",
+                        help="a pretraining mixture spec (YAML: budget, then alpha or weights, max_epochs) planned over "
+                        "the release's token counts into manifest.json and the card's language table; needs --tokenizer")
     parser.add_argument("--include-no-license", action="store_true",
                         help="also release files without any license evidence (config license.include_no_license)")
     parser.set_defaults(func=run, accepts_extra=True)
@@ -91,7 +94,7 @@ def run(args) -> int:
                          optout_registry=args.optout_registry, previous=args.previous, tokenizer=args.tokenizer,
                          source_options=dict(content_store=args.content_store, repo_metadata=args.repo_metadata,
                                              as_of=args.as_of, origin_prefixes=tuple(args.origin_prefix)),
-                         staging_location=args.staging_location)
+                         staging_location=args.staging_location, mixture=args.mixture)
     if manifest.get("dry_run"):
         return 0
     print(summary_table(manifest), file=sys.stderr)
