@@ -6,7 +6,7 @@ peer measured in the same run: a plain single-process Python script that reads t
 same shards with pyarrow, groups rows by repository in a dict, orders each
 repository's files by path (no imports read) and writes the documents with
 pyarrow (the least a repo-documents export can do). Both read the same shards and
-write zstd Parquet. ``bench/bench_grep.py`` measures ``query --grep``.
+write zstd Parquet at the same level (the export's default, 3). ``bench/bench_grep.py`` measures ``query --grep``.
 
     python bench/bench_views.py RELEASE [--workers 1] [--max-bytes 1048576]
 """
@@ -39,7 +39,7 @@ def content_bytes(release: str) -> int:
     return sum(entry.get("content_bytes") or 0 for entry in manifest["languages"].values())
 
 
-def peer(release: str, out: str, max_bytes: int) -> int:
+def peer(release: str, out: str, max_bytes: int, zstd_level: int) -> int:
     """The naive export: every row in memory, by repository, path order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -65,7 +65,7 @@ def peer(release: str, out: str, max_bytes: int) -> int:
         names.append(repo)
     os.makedirs(out, exist_ok=True)
     pq.write_table(pa.table({"text": texts, "repo_name": names}), os.path.join(out, "docs.parquet"),
-                   compression="zstd", compression_level=9)
+                   compression="zstd", compression_level=zstd_level)
     return len(texts)
 
 
@@ -84,7 +84,7 @@ def main() -> int:
         manifest = run_export(args.release, os.path.join(work, "docs"), max_bytes=args.max_bytes, workers=args.workers)
         ours_cpu, ours_wall = cpu_seconds() - start_cpu, time.perf_counter() - start
         start_cpu, start = cpu_seconds(), time.perf_counter()
-        peer_docs = peer(args.release, os.path.join(work, "peer"), args.max_bytes)
+        peer_docs = peer(args.release, os.path.join(work, "peer"), args.max_bytes, manifest["options"]["zstd_level"])
         peer_cpu, peer_wall = cpu_seconds() - start_cpu, time.perf_counter() - start
     finally:
         shutil.rmtree(work, ignore_errors=True)

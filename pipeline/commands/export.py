@@ -42,6 +42,8 @@ def register(sub) -> None:
     parser.add_argument("--repo-marker", default=markers.repo, metavar="TEXT")
     parser.add_argument("--file-marker", default=markers.file, metavar="TEXT")
     parser.add_argument("--end-marker", default=markers.end, metavar="TEXT")
+    parser.add_argument("--zstd-level", type=int, default=defaults.zstd_level, metavar="N",
+                        help=f"zstd level of the shards (default {defaults.zstd_level}; releases use 9)")
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="local worker processes")
     parser.add_argument("--shard-staging", dest="staging_location", metavar="URI",
                         help="where a remote runner's workers write shards, e.g. gs://BUCKET/tmp")
@@ -57,11 +59,14 @@ def run(args) -> int:
         raise UsageError("--max-bytes and --max-tokens must be 0 (no limit) or more")
     if args.max_tokens and not args.tokenizer:
         raise UsageError("--max-tokens needs --tokenizer (the tokens are counted with it)")
+    if not 1 <= args.zstd_level <= 22:
+        raise UsageError(f"--zstd-level {args.zstd_level}: must be 1 to 22")
     if not args.file_marker:
         raise UsageError("--file-marker must not be empty (it separates the files of a document)")
     manifest = run_export(args.release, args.output, markers=Markers(args.repo_marker, args.file_marker, args.end_marker),
                           max_bytes=args.max_bytes, max_tokens=args.max_tokens, tokenizer=args.tokenizer,
-                          workers=args.workers, beam_args=args.extra, staging_location=args.staging_location)
+                          workers=args.workers, beam_args=args.extra, staging_location=args.staging_location,
+                          zstd_level=args.zstd_level)
     totals = manifest["totals"]
     print(f"codestack: {totals['documents']:,} documents from {totals['repositories']:,} repositories "
           f"({totals['files']:,} files) in {totals['shards']} shards", file=sys.stderr)

@@ -52,14 +52,35 @@ _RUBY = re.compile(r"""^\s*(require_relative|require)\s*\(?\s*["']([^"'\n]+)["']
 _JS_LANGUAGES = {"JavaScript", "TypeScript", "TSX", "JSX", "Vue", "Svelte"}
 _C_LANGUAGES = {"C", "C++", "Objective-C", "Objective-C++", "Cuda"}
 _JS_SUFFIXES = (".js", ".ts", ".tsx", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte")
+#: what an import line of a language holds (only those lines are read with the expressions)
+_WORDS = {"Python": ("import",), "Cython": ("import",), "Java": ("import",), "Kotlin": ("import",),
+          "Scala": ("import",), "Groovy": ("import",), "Rust": ("mod", "use"), "Ruby": ("require",)}
 #: a file's text read for imports: imports sit at the top
 MAX_CHARS = 200_000
+
+
+def _lines_with(text: str, words: Sequence[str]) -> str:
+    """The lines of ``text`` holding any of ``words``, joined by newlines: found with
+    ``str.find`` (C speed), so the regular expressions then read a few lines, not the file."""
+    spans = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            spans.add((start, end))
+            at = text.find(word, end)
+    return "\n".join(text[a:b] for a, b in sorted(spans))
 
 
 def import_specs(language: str, path: str, text: str) -> List[Spec]:
     """The import statements of a file, as ``(kind, target)`` (sorted, distinct)."""
     text = text[:MAX_CHARS]
     specs: Set[Spec] = set()
+    words = _WORDS.get(language) or (("include", "import") if language in _C_LANGUAGES else None)
+    if words:
+        text = _lines_with(text, words)
     if language in ("Python", "Cython"):
         for match in _PY_IMPORT.finditer(text):
             for name in match.group(1).split(","):
@@ -102,6 +123,12 @@ class RepoIndex:
             for i in range(len(parts)):
                 self.by_suffix.setdefault("/".join(parts[i:]), []).append(path)
             self.by_folder.setdefault(posixpath.dirname(path), []).append(path)
+        #: a folder's path and each of its tails -> the folders ending so
+        self.folders_by_tail: Dict[str, List[str]] = {}
+        for folder in sorted(self.by_folder):
+            parts = folder.split("/") if folder else []
+            for i in range(len(parts)):
+                self.folders_by_tail.setdefault("/".join(parts[i:]), []).append(folder)
 
     def ending_with(self, suffix: str) -> List[str]:
         return self.by_suffix.get(suffix.strip("/"), [])
@@ -111,8 +138,7 @@ class RepoIndex:
         matching tail of ``suffix``."""
         parts = suffix.strip("/").split("/")
         for i in range(len(parts)):
-            tail = "/".join(parts[i:])
-            folders = sorted(f for f in self.by_folder if f == tail or f.endswith("/" + tail))
+            folders = self.folders_by_tail.get("/".join(parts[i:]))
             if folders:
                 return [p for f in folders for p in self.by_folder[f] if p.endswith(extension)]
         return []
