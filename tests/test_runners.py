@@ -142,3 +142,19 @@ def test_remote_runner_needs_a_staging_location(tmp_path):
     with pytest.raises(UsageError, match="--shard-staging"):
         run_build(f"git:{repos}", str(tmp_path / "out"), "0.1.0", log=QUIET,
                   beam_args=["--runner=DataflowRunner", "--project=p", "--region=r", "--temp_location=gs://b/t"])
+
+
+def test_export_on_the_portable_runner_gives_the_same_bytes(tmp_path, worker_pool):
+    """codestack export is a Beam pipeline too: the same documents from the portable runner."""
+    from pipeline.export import run_export
+
+    repos = str(tmp_path / "repos")
+    build_samples(repos)
+    release = str(tmp_path / "release")
+    run_build(f"git:{repos}", release, "0.1.0", log=QUIET)
+    local, portable = str(tmp_path / "local"), str(tmp_path / "portable")
+    run_export(release, local, max_bytes=4096)
+    run_export(release, portable, max_bytes=4096,
+               beam_args=["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=EXTERNAL",
+                          f"--environment_config=localhost:{worker_pool}"])
+    assert open(os.path.join(portable, "SHA256SUMS")).read() == open(os.path.join(local, "SHA256SUMS")).read()
