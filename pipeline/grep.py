@@ -56,6 +56,9 @@ MAX_OR_PASSES = 3
 #: followed by the superset pattern (RE2 compiles it per batch: a cost worth it only then)
 STRONG_LITERALS = 3.0
 
+#: the flags that change which characters a position matches, as plain ints (enum arithmetic is slow)
+_IGNORECASE, _CASE_FLAGS, _CLASS_FLAGS = int(re.I), int(re.I | re.A), int(re.I | re.A | re.U)
+
 Chars = FrozenSet[str]
 Seq = Tuple[Chars, ...]
 
@@ -98,13 +101,18 @@ _NOTHING = _Info(None, TRUE)
 # ---------------------------------------------------------------------------
 
 
-def necessary_condition(regex: "re.Pattern[str]") -> Cond:
+def parse(regex: "re.Pattern[str]"):
+    """The parse tree ``re.compile`` itself builds (CPython 3.11+: ``re._parser``)."""
+    from re import _parser
+
+    return _parser.parse(regex.pattern, regex.flags)
+
+
+def necessary_condition(regex: "re.Pattern[str]", parsed=None) -> Cond:
     """A formula of literals that the content of every row ``regex.search`` matches
     satisfies (TRUE when nothing could be derived)."""
     try:
-        from re import _parser  # CPython 3.11+: the parser re.compile itself uses
-
-        parsed = _parser.parse(regex.pattern, regex.flags)
+        parsed = parse(regex) if parsed is None else parsed
         info = _Walker().sequence(list(parsed), parsed.state.flags)
         return simplify(All((info.cond, _any_of(info.exact))))
     except Exception:  # pylint: disable=broad-except  # an unknown shape: derive nothing (always sound)
@@ -135,9 +143,13 @@ class _Walker:
         whole = True  # acc still describes the whole matched text
         for op, av in items:
             info = self.node(op, av, flags)
-            conds.append(info.cond)
+            if info.cond != TRUE:
+                conds.append(info.cond)
             if info.exact is not None and acc is not None and len(acc) * len(info.exact) <= MAX_EXACT:
-                acc = frozenset(a + b for a in acc for b in info.exact)
+                if len(acc) == 1 and len(info.exact) == 1:  # the common case: a run of literals
+                    acc = frozenset((next(iter(acc)) + next(iter(info.exact)),))
+                else:
+                    acc = frozenset(a + b for a in acc for b in info.exact)
                 continue
             if acc is not None:
                 conds.append(_any_of(acc))
@@ -152,8 +164,7 @@ class _Walker:
     def node(self, op, av, flags: int) -> _Info:
         c = self.c
         if op is c.LITERAL:
-            chars = _class_of(((c.LITERAL, av),), flags)
-            return _Info(frozenset({(chars,)}), TRUE) if chars else _NOTHING
+            return _literal_info(av, int(flags) & _CASE_FLAGS)
         if op is c.IN:
             chars = _class_of(tuple(av), flags)
             return _Info(frozenset({(chars,)}), TRUE) if chars else _NOTHING
@@ -200,6 +211,14 @@ class _Walker:
         return _Info(None, Any(tuple(All((i.cond, _any_of(i.exact))) for i in infos)))
 
 
+@lru_cache(maxsize=4096)
+def _literal_info(point: int, flags: int) -> _Info:
+    from re import _constants as c
+
+    chars = _class_of(((c.LITERAL, point),), flags) if flags & _IGNORECASE else frozenset((chr(point),))
+    return _Info(frozenset({(chars,)}), TRUE) if chars else _NOTHING
+
+
 def _class_of(items: Tuple, flags: int) -> Optional[Chars]:
     """Every character one position (a LITERAL, or an IN's items) can match; None when
     unknown (negated, a category such as \\d) or larger than MAX_CLASS."""
@@ -215,8 +234,8 @@ def _class_of(items: Tuple, flags: int) -> Optional[Chars]:
             chars.update(map(chr, range(av[0], av[1] + 1)))
         else:  # NEGATE, CATEGORY
             return None
-    if flags & re.IGNORECASE:
-        chars |= _folded(items, flags & (re.IGNORECASE | re.ASCII))
+    if flags & _IGNORECASE:
+        chars |= _folded(items, flags & _CASE_FLAGS)
     if not chars or len(chars) > MAX_CLASS:
         return None
     return frozenset(chars)
@@ -278,7 +297,7 @@ MAX_RE2_REPEAT = 32
 MAX_RE2_PATTERN = 20_000
 
 
-def superset_re2(regex: "re.Pattern[str]") -> Optional[str]:
+def superset_re2(regex: "re.Pattern[str]", parsed=None) -> Optional[str]:
     """An RE2 pattern that finds a match in every text ``regex.search`` matches (and maybe
     more); None when the regex can match the empty string (every row) or has a shape
     not handled. Each character position becomes the explicit set of code points Python
@@ -287,9 +306,7 @@ def superset_re2(regex: "re.Pattern[str]") -> Optional[str]:
     something that matches more: anchors and lookarounds match the empty string, a
     backreference any text, atomic and lazy parts their plain forms, large counts ``{n,}``."""
     try:
-        from re import _parser
-
-        parsed = _parser.parse(regex.pattern, regex.flags)
+        parsed = parse(regex) if parsed is None else parsed
         pattern, shortest = _Relaxer().sequence(list(parsed), parsed.state.flags)
     except Exception:  # pylint: disable=broad-except  # an unknown shape: no superset pattern
         return None
@@ -305,13 +322,18 @@ class _Relaxer:
         from re import _constants as c
 
         self.c = c
+        self.size = 0  # characters of the character sets written: past MAX_RE2_PATTERN, give up early
 
     def sequence(self, items, flags: int):
         out, shortest = [], 0
         for op, av in items:
-            pattern, n = self.node(op, av, flags)
+            pattern, n = self.node(op, av, int(flags))
             if pattern is None:
                 return None, 0
+            if n == 1 and op in (self.c.LITERAL, self.c.NOT_LITERAL, self.c.IN, self.c.ANY):
+                self.size += len(pattern)
+                if self.size > MAX_RE2_PATTERN:
+                    return None, 0
             out.append(pattern)
             shortest += n
         return "".join(out), shortest
@@ -322,12 +344,13 @@ class _Relaxer:
             if op is c.ANY:
                 return "(?s:.)", 1
             if op is c.LITERAL:  # a bare literal: itself, or what IGNORECASE matches against it
-                chars = _class_of(((c.LITERAL, av),), flags) or frozenset()
-                points = sorted(ord(ch) for ch in chars | {chr(av)} if not 0xD800 <= ord(ch) <= 0xDFFF)
-                return _re2_class([(p, p) for p in points]), 1
-            items = ((c.LITERAL, av),) if op is c.LITERAL else ((c.NEGATE, None), (c.LITERAL, av)) \
-                if op is c.NOT_LITERAL else tuple(av)
-            ranges = _python_class(items, flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
+                chars = _literal_info(av, flags & _CASE_FLAGS).exact
+                if chars is None:
+                    return None, 0
+                points = sorted(ord(ch) for (position,) in chars for ch in position)
+                return _re2_class([(p, p) for p in points if not 0xD800 <= p <= 0xDFFF]), 1
+            items = ((c.NEGATE, None), (c.LITERAL, av)) if op is c.NOT_LITERAL else tuple(av)
+            ranges = _python_class(items, flags & _CLASS_FLAGS)
             return (_re2_class(ranges), 1) if ranges is not None else (None, 0)
         if op is c.AT or op is c.ASSERT or op is c.ASSERT_NOT:
             return "", 0  # relaxed: the empty string
@@ -426,9 +449,11 @@ def simplify(cond: Cond) -> Cond:
     if isinstance(cond, Re2):
         return cond
     parts: List[Cond] = []
+    seen = set()
     for part in map(simplify, cond.parts):
         for sub in (part.parts if type(part) is type(cond) else (part,)):
-            if sub not in parts:
+            if sub not in seen:
+                seen.add(sub)
                 parts.append(sub)
     if isinstance(cond, Any):
         if TRUE in parts:
@@ -447,6 +472,8 @@ def _prune(parts: List[Cond], redundant) -> List[Cond]:
     """``parts`` less each literal ``p`` that another literal ``q`` makes redundant
     (``redundant(p, q)``); of literals redundant to each other the first stays. The
     relation is transitive, so every dropped literal leaves one that covers it."""
+    if len(parts) > 64:  # pairwise checks: only for short lists (pruning is optional)
+        return parts
     kept = []
     for i, p in enumerate(parts):
         if isinstance(p, Lit) and any(
@@ -496,7 +523,8 @@ def describe(cond: Cond) -> str:
                         for c in cond.chars)
         return f'"{shown}"'
     if isinstance(cond, Re2):
-        return f"re2:{cond.pattern}" if len(cond.pattern) <= 60 else f"re2:{cond.pattern[:50]}... ({len(cond.pattern)} chars)"
+        shown = cond.pattern if len(cond.pattern) <= 60 else f"{cond.pattern[:50]}... ({len(cond.pattern)} chars)"
+        return f"re2:{shown}"
     if not cond.parts:
         return "true" if isinstance(cond, All) else "false"
     words = [describe(p) for p in cond.parts]
@@ -537,11 +565,15 @@ def keep_mask(cond: Cond, column):
 
 
 def _regex_mask(column, pattern: Optional[str], numpy):
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     if pattern is None:
         return numpy.ones(len(column), dtype=bool)
-    hits = pc.match_substring_regex(column, pattern)
+    try:
+        hits = pc.match_substring_regex(column, pattern)
+    except pa.ArrowInvalid:  # beyond RE2's limits (Grep drops such parts up front): not tested
+        return numpy.ones(len(column), dtype=bool)
     if hits.null_count:
         hits = pc.fill_null(hits, False)
     return hits.to_numpy(zero_copy_only=False)
@@ -605,18 +637,46 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _compilable(cond: Cond) -> Cond:
+    """``cond`` with each literal or pattern RE2 refuses (too large) replaced by TRUE."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def compiles(pattern: Optional[str]) -> bool:
+        try:
+            if pattern is not None:
+                pc.match_substring_regex(pa.array([""]), pattern)
+            return True
+        except pa.ArrowInvalid:
+            return False
+
+    if isinstance(cond, (Lit, Re2)):
+        return cond if compiles(to_re2(cond) if isinstance(cond, Lit) else cond.pattern) else TRUE
+    lits = [p for p in cond.parts if isinstance(p, Lit)]
+    if isinstance(cond, Any) and len(lits) > MAX_OR_PASSES:  # tested as one alternation (see _eval)
+        patterns = [to_re2(p) for p in lits]
+        if None not in patterns and not compiles("|".join(patterns)):
+            return TRUE
+        return simplify(Any(tuple(lits) + tuple(_compilable(p) for p in cond.parts if not isinstance(p, Lit))))
+    return simplify(type(cond)(tuple(map(_compilable, cond.parts))))
+
+
 class Grep:
     """``regex.search`` over Arrow content columns, prefiltered when a condition exists."""
 
     def __init__(self, pattern: str, ignore_case: bool = False, flags: int = 0):
         self.regex = re.compile(pattern, flags | (re.IGNORECASE if ignore_case else 0))
         #: literals every match's row holds
-        self.condition = necessary_condition(self.regex)
+        try:
+            parsed = parse(self.regex)
+        except Exception:  # pylint: disable=broad-except  # no parse tree: nothing derived
+            parsed = None
+        self.condition = necessary_condition(self.regex, parsed) if parsed is not None else TRUE
         #: an RE2 pattern every match's row matches (None: none made)
-        self.superset = superset_re2(self.regex)
+        self.superset = superset_re2(self.regex, parsed) if parsed is not None else None
         literals = plan(self.condition)
         use_superset = self.superset is not None and _score(literals) < STRONG_LITERALS
-        planned = simplify(All((literals,) + ((Re2(self.superset),) if use_superset else ())))
+        planned = _compilable(simplify(All((literals,) + ((Re2(self.superset),) if use_superset else ()))))
         #: what Arrow tests, literals first (None: nothing derived, every row goes to Python)
         self.prefilter: Optional[Cond] = None if planned == TRUE else planned
         self.stats = GrepStats()
@@ -636,6 +696,7 @@ class Grep:
             texts = column.take(rows).to_pylist() if len(rows) else []
         self.stats.candidates += len(rows)
         search = self.regex.search
-        hits = numpy.fromiter((i for i, text in zip(rows, texts) if text is not None and search(text)), dtype=numpy.int64)
+        hits = numpy.fromiter((i for i, text in zip(rows, texts) if text is not None and search(text)),
+                              dtype=numpy.int64)
         self.stats.matched += len(hits)
         return hits
