@@ -358,11 +358,31 @@ def _done(stages: Mapping[str, Any]) -> List[str]:
     dedup = [kind for stage, kind in (("exact_dedup", "exactly"), ("near_dedup", "near-exactly")) if stage in stages]
     if dedup:
         clauses.append("deduplicated " + " and ".join(dedup))
+    if "malware" in stages:
+        clauses.append("scanned for malware")
     if "decontaminate" in stages:
         clauses.append("decontaminated of benchmarks")
     if "redact" in stages:
         clauses.append("with PII and secrets redacted")
     return clauses
+
+
+def malware_section(manifest: Mapping[str, Any]) -> List[str]:
+    """The card's Malware scanning section: the scanner and what it removed."""
+    scanner = manifest.get("malware_scanner")
+    if not scanner:
+        return []
+    stage = manifest.get("stages", {}).get("malware") or {}
+    dropped = stage.get("dropped", {})
+    found = sum(n for reason, n in dropped.items() if reason.startswith("malware:"))
+    unscanned = sum(n for reason, n in dropped.items() if not reason.startswith("malware:"))
+    database = scanner.get("database")
+    return ["", "## Malware scanning", "",
+            f"Every file was scanned by {scanner.get('engine')} (clamd) with "
+            + (f"signature database version {database} of {scanner.get('database_date')}" if database
+               else "the builder's own signature databases (no official database version reported)")
+            + f": {_n(found)} files were flagged and removed, and {_n(unscanned)} that could not be scanned "
+            "(too large, timed out, scan error) were left out rather than released unscanned."]
 
 
 def decontamination_section(manifest: Mapping[str, Any]) -> List[str]:
@@ -459,8 +479,9 @@ def render_card(manifest: Mapping[str, Any], plots: Sequence[str], changelog_ent
     lines.append("")
     if "plots/funnel.png" in plots:
         lines += ["![What each stage kept and dropped](plots/funnel.png)", ""]
+    lines += malware_section(manifest)
     lines += decontamination_section(manifest)
-    if manifest.get("decontamination"):
+    if manifest.get("decontamination") or manifest.get("malware_scanner"):
         lines.append("")
     lines += ["Inputs and settings (all in `manifest.json`):", ""]
     lines += _table(["", ""], [

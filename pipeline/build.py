@@ -196,8 +196,10 @@ def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str
         else:
             rejects.append(entry)
     # optional stages (decontaminate, tokens) only when they ran
+    extra = manifest_fields.get("extra") or {}
     order = [stage for stage in STAGES if stage not in OPTIONAL_STAGES or stage in counters
-             or stage == "decontaminate" and (manifest_fields.get("extra") or {}).get("decontamination")]
+             or stage == "decontaminate" and extra.get("decontamination")
+             or stage == "malware" and extra.get("malware_scanner")]
     manifest = build_manifest(
         shards=shards, rejects=rejects, stages=stage_counts(counters, order), stats=read_stats(staging),
         columns=columns_of(PARQUET_SCHEMA), **manifest_fields
@@ -254,6 +256,7 @@ def run_build(
     tokenizer_info, tokenizer_spec = load_tokenizer(tokenizer)
     mixture_spec = load_mixture(mixture, tokenizer)
     benchmarks = load_decontamination(config)
+    scanner = check_malware_scanner(config)
     source = make_source(source_spec, matcher=registry.matcher(), **(source_options or {}))
     output = os.path.abspath(output)
     staging = prepare_output(output)
@@ -302,7 +305,8 @@ def run_build(
         config_hash=config.digest(),
         source=source.describe(),
         extra={"optout_registry": registry.summary(),
-               **({"decontamination": decontamination_summary(benchmarks, config)} if benchmarks else {})},
+               **({"decontamination": decontamination_summary(benchmarks, config)} if benchmarks else {}),
+               **({"malware_scanner": scanner} if scanner else {})},
         tokenizer=tokenizer_info,
     )
     return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None,
@@ -331,6 +335,20 @@ def load_mixture(path: Optional[str], tokenizer: Optional[str]) -> Optional[dict
     except mixtures.MixtureError as exc:
         raise UsageError(str(exc)) from exc
     return dict(spec, source=path)
+
+
+def check_malware_scanner(config: Config) -> Optional[dict]:
+    """With ``malware.clamd`` set: clamd answers (engine and database versions, for the
+    manifest), or the build stops here with one line (exit 2)."""
+    if not config.malware.enabled:
+        return None
+    from transforms.malware import check_scanner
+
+    try:
+        found = check_scanner(config.malware.clamd, timeout=min(30.0, config.malware.timeout_seconds))
+    except ValueError as exc:  # ScannerUnavailable, or an address that does not parse
+        raise UsageError(str(exc)) from exc
+    return dict(found)
 
 
 def load_decontamination(config: Config):

@@ -23,6 +23,7 @@ from transforms.fetch import DecodeConfig
 from transforms.filters import FiltersConfig
 from transforms.language import LanguageConfig
 from transforms.license import LicenseConfig
+from transforms.malware import MalwareConfig
 from transforms.dedup.exact import ExactDedupConfig
 from transforms.dedup.minhash import NearDedupConfig
 from transforms.redact import RedactConfig
@@ -31,6 +32,7 @@ from transforms.redact import RedactConfig
 @dataclasses.dataclass(frozen=True)
 class Config:
     decode: DecodeConfig = DecodeConfig()
+    malware: MalwareConfig = MalwareConfig()
     language: LanguageConfig = LanguageConfig()
     license: LicenseConfig = LicenseConfig()
     filters: FiltersConfig = FiltersConfig()

@@ -1,6 +1,6 @@
 """The codestack graph, top to bottom in stage order.
 
-    source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [license]
+    source ─▶ [opt-out] ─▶ decode (size/binary guard, fetch, decode) ─▶ [malware] ─▶ [license]
       ─▶ [language] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
       ─▶ [decontaminate] ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
     every stage's rejects ─▶ rejects/
@@ -21,7 +21,7 @@ import apache_beam as beam
 
 from pipeline.config import Config
 from pipeline.sink import write_data, write_index, write_rejects
-from transforms import decontaminate, fetch, filters, language, optout, redact, tokens
+from transforms import decontaminate, fetch, filters, language, malware, optout, redact, tokens
 from transforms import license as license_stage
 from transforms.dedup import exact as exact_dedup
 from transforms.dedup import near as near_dedup
@@ -29,10 +29,10 @@ from transforms.base import Stage
 from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
-STAGES = ("source", optout.STAGE, fetch.STAGE, license_stage.STAGE, language.STAGE, filters.STAGE, exact_dedup.STAGE,
+STAGES = ("source", optout.STAGE, fetch.STAGE, malware.STAGE, license_stage.STAGE, language.STAGE, filters.STAGE, exact_dedup.STAGE,
           near_dedup.STAGE, decontaminate.STAGE, redact.STAGE, tokens.STAGE, "sink")
-#: stages that run only when asked for (``--benchmark``, ``--tokenizer``)
-OPTIONAL_STAGES = (decontaminate.STAGE, tokens.STAGE)
+#: stages that run only when asked for (``--clamd``, ``--benchmark``, ``--tokenizer``)
+OPTIONAL_STAGES = (malware.STAGE, decontaminate.STAGE, tokens.STAGE)
 
 
 def count_tokens(records, tokenizer):
@@ -64,6 +64,10 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     # (``source.blob_readers()``: scheme -> factory)
     readers = source.blob_readers() if hasattr(source, "blob_readers") else {}
     decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers)
+    # malware: ClamAV (clamd) scans every decoded file's bytes; what it flags, or cannot scan, leaves here
+    malware_rejects = pipeline | "NoMalwareRejects" >> beam.Create([]).with_output_types(Reject)
+    if config.malware.enabled:
+        decoded, malware_rejects = decoded | malware.Malware(config.malware)
     # license: a file's header, else the nearest folder's license files/manifests, else gha_license_id;
     # only permissive files (and no_license ones with license.include_no_license) go on. It runs
     # before language, which it does not need and which never drops: the files it leaves out
@@ -88,7 +92,7 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     redacted, redact_rejects = deduped | Stage(redact.STAGE, functools.partial(redact.make_core, config.redact))
     released, token_rejects = count_tokens(redacted, tokenizer)
     data_shards = write_data(released, staging, config.sink)
-    rejects = (source_rejects, decode_rejects, language_rejects, license_rejects, filter_rejects,
+    rejects = (source_rejects, decode_rejects, malware_rejects, language_rejects, license_rejects, filter_rejects,
                decontaminate_rejects, redact_rejects, token_rejects) | "AllRejects" >> beam.Flatten()
     reject_shards = write_rejects(rejects, staging, config.sink)
     write_index((data_shards, reject_shards) | "AllShardInfos" >> beam.Flatten(), staging)

@@ -34,6 +34,8 @@ MARKER_SIG = "Codestack.Test.Marker.UNOFFICIAL"
 HASH_SIG = "Codestack.Test.Hash.UNOFFICIAL"
 WIDE_SIG = "Codestack.Test.Wide.UNOFFICIAL"
 SIGNATURES = 4
+STREAM_MAX = 3 << 20  # the test clamd's StreamMaxLength (clamd's default is 25 MiB)
+FILE_MAX = 2 << 20  # its MaxFileSize and MaxScanSize, with AlertExceedsMax
 
 
 def clamd_binary() -> Optional[str]:

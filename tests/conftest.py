@@ -25,3 +25,22 @@ def _isolated_home(tmp_path, monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a test that runs a whole pipeline or takes more than a few seconds")
+
+
+
+@pytest.fixture(scope="session")
+def clamd():
+    """A real clamd (Debian's clamav-daemon) with a test signature database, once per session."""
+    from clamd_daemon import FILE_MAX, STREAM_MAX, Clamd, clamd_binary
+
+    binary = clamd_binary()
+    if binary is None:
+        pytest.skip("clamd not found: the malware tests need a real ClamAV daemon "
+                    "(apt-get install clamav-daemon); no stand-in is used")
+    daemon = Clamd(binary, stream_max=STREAM_MAX, file_max=FILE_MAX)
+    try:
+        daemon.wait_ready()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield daemon
+    daemon.stop()

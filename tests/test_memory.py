@@ -66,3 +66,16 @@ def test_resident_watcher_drops_an_idle_object_by_itself():
     never.acquire()
     never.release()
     assert not never.drop_if_idle(time.monotonic() + 1e9)
+
+
+def test_idle_residents_can_be_dropped_at_once():
+    from transforms.memory import Resident, drop_idle_now
+
+    held = Resident("test-resident-now", dict, idle_seconds=3600)
+    held.acquire()
+    busy = Resident("test-resident-busy", dict, idle_seconds=3600)
+    busy.acquire()
+    held.release()
+    assert drop_idle_now() >= 1
+    assert held.stats()["held"] is False and busy.stats()["held"] is True  # a bundle still holds it
+    busy.release()

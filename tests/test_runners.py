@@ -46,8 +46,9 @@ def worker_pool():
     pool.wait()
 
 
-def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
-    """Decontamination included: its needle table is staged as a file and read in DoFn.setup."""
+def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool, request):
+    """Decontamination included (its needle table is staged as a file and read in DoFn.setup), and
+    the malware stage when a real clamd can be started (else that part is left out, said below)."""
     repos = str(tmp_path / "repos")
     build_samples(repos)
     from gitrepos import make_repo
@@ -59,6 +60,17 @@ def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
     make_repo(repos, "copied", {"LICENSE": MIT_LICENSE, "copied.py": item["prompt"] + item["canonical_solution"]})
     config = tmp_path / "decontaminate.yaml"
     config.write_text("decontaminate:\n  benchmarks: [humaneval]\n")
+    try:
+        clamd = request.getfixturevalue("clamd")
+    except pytest.skip.Exception as exc:
+        print(f"malware stage not on the portable runner here: {exc}")
+        clamd = None
+    if clamd is not None:
+        from clamd_daemon import EICAR
+
+        make_repo(repos, "infected", {"LICENSE": MIT_LICENSE, "av_test.py": f"EICAR = r'{EICAR}'\n"})
+        config.write_text("decontaminate:\n  benchmarks: [humaneval]\n"
+                          f"malware:\n  clamd: '{clamd.unix}'\n")
     local, portable = str(tmp_path / "local"), str(tmp_path / "portable")
     run_build(f"git:{repos}", local, "0.1.0", log=QUIET, config_path=str(config))
     manifest = run_build(
@@ -68,6 +80,8 @@ def test_portable_runner_with_external_worker_pool(tmp_path, worker_pool):
     )
     assert manifest["totals"]["files"] > 0
     assert manifest["stages"]["decontaminate"]["dropped"] == {"contaminated:humaneval": 1}
+    if clamd is not None:
+        assert manifest["stages"]["malware"]["dropped"] == {"malware:Codestack.Test.Eicar.UNOFFICIAL": 1}
     local_sums = open(os.path.join(local, "SHA256SUMS")).read()
     assert open(os.path.join(portable, "SHA256SUMS")).read() == local_sums
 

@@ -126,6 +126,22 @@ class Resident:
         return {"held": slot.value is not None, "builds": slot.builds, "drops": slot.drops}
 
 
+def drop_idle_now() -> int:
+    """Drop every resident object no bundle holds, however recently used (a process about
+    to measure its own memory, e.g. a test); returns how many were dropped."""
+    dropped = 0
+    with _SLOTS_LOCK:
+        keys = list(_SLOTS)
+    for key in keys:
+        slot = _SLOTS[key]
+        resident = slot.resident
+        if resident is not None:
+            with slot.lock:
+                slot.last_used = float("-inf")
+            dropped += resident.drop_if_idle(time.monotonic())
+    return dropped
+
+
 class _Slot:
     def __init__(self):
         self.lock = threading.Lock()
@@ -135,10 +151,12 @@ class _Slot:
         self.builds = 0
         self.drops = 0
         self.watcher = None
+        self.resident = None
 
     def watch(self, resident: Resident) -> None:
         """One daemon thread per slot and process looks every few seconds."""
         with self.lock:
+            self.resident = resident
             if self.watcher is not None and self.watcher.is_alive():
                 return
             period = max(0.05, min(5.0, resident.idle_seconds / 4))

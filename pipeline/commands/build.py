@@ -65,6 +65,9 @@ def register(sub) -> None:
                         "decontaminate.benchmarks): humaneval (built in, needs codestack[decontaminate]), "
                         "NAME=FILE with NAME a preset (mbpp, apps, gsm8k, ds1000, multipl-e, humaneval-x), or "
                         "NAME=FILE:FIELD,FIELD; FILE is JSONL, JSON or Parquet (.gz too), local or on any Beam filesystem")
+    parser.add_argument("--clamd", metavar="ADDRESS",
+                        help="scan every file with ClamAV through this clamd (unix:/run/clamav/clamd.ctl, "
+                        "tcp:host:3310, ...); what it flags is dropped (config malware.clamd)")
     parser.add_argument("--mixture", metavar="FILE",
                         help="a pretraining mixture spec (YAML: budget, then alpha or weights, max_epochs) planned over "
                         "the release's token counts into manifest.json and the card's language table; needs --tokenizer")
@@ -77,7 +80,7 @@ def run(args) -> int:
     from pipeline.build import run_build, summary_table
 
     config = None
-    if args.include_no_license or args.benchmark:  # flags override / extend the config file
+    if args.include_no_license or args.benchmark or args.clamd:  # flags override / extend the config file
         import dataclasses
 
         from pipeline.config import load_config
@@ -85,6 +88,13 @@ def run(args) -> int:
         config = load_config(args.config)
         if args.include_no_license:
             config = dataclasses.replace(config, license=dataclasses.replace(config.license, include_no_license=True))
+        if args.clamd:
+            try:
+                config = dataclasses.replace(config, malware=dataclasses.replace(config.malware, clamd=args.clamd))
+            except ValueError as exc:
+                from pipeline.errors import UsageError
+
+                raise UsageError(f"--clamd {args.clamd}: {exc}") from exc
         if args.benchmark:
             benchmarks = tuple(config.decontaminate.benchmarks) + tuple(args.benchmark)
             config = dataclasses.replace(config, decontaminate=dataclasses.replace(config.decontaminate,
