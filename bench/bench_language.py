@@ -150,6 +150,7 @@ class CountingModel:
     def __init__(self, model):
         self._model = model
         self.name = model.name
+        self.version = getattr(model, "version", model.name)  # the gate's calibration is per model version
         self.calls = 0
 
     def language_scores(self, text):
@@ -159,6 +160,10 @@ class CountingModel:
     def best(self, text):
         self.calls += 1
         return self._model.best(text)
+
+    def guess(self, text):
+        self.calls += 1
+        return self._model.guess(text)
 
 
 def main(argv=None) -> int:

@@ -202,10 +202,34 @@ def test_content_model_decides_among_the_candidates(classifier):
     assert detection.language in detection.candidates
 
 
-def test_content_model_names_a_file_no_name_classifies(classifier):
+def test_content_model_names_a_file_no_name_classifies_only_where_sure(classifier):
     text = open(os.path.join(FIXTURES, "manage"), encoding="utf-8").read()
-    assert classifier("scripts/manage", text)[:2] == ("Python", "magika")
+    # the model's own confidence would say Python; the calibrated gate asks more of Python (Cython
+    # files read as Python on the calibration half), so the file stays unnamed, said so
+    assert classifier.model.guess(text)[0] == "Python"
+    assert classifier("scripts/manage", text)[:2] == ("unknown", "abstained")
+    go = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello, world\")\n}\n" * 3
+    name, score = classifier.model.guess(go)
+    assert name == "Go" and score >= classifier.gate.minimums["Go"]
+    assert classifier("cmd/hello", go)[:2] == ("Go", "magika")
     assert classifier("scripts/manage", "\x01\x02 \x03" * 100)[:2] == ("unknown", "none")
+    free = Classifier(classifier.linguist, LanguageConfig(abstain=False), classifier.model)
+    assert free("scripts/manage", text)[:2] == ("Python", "magika")  # abstain: false, the old behaviour
+
+
+def test_gate_needs_calibration_a_score_and_a_content_check():
+    from transforms.language.gate import CHECKS, Gate, load_gate
+
+    gate = Gate({"Vue": 0.5, "JSON": 0.5, "Shell": 0.5})
+    assert gate.reason("Vue", 0.9, "<testcase>\n<info>\n</info>\n</testcase>\n") == "check_failed"
+    assert gate.reason("Vue", 0.9, "<template>\n  <div/>\n</template>\n<script>\nexport default {}\n</script>\n") is None
+    assert gate.reason("JSON", 0.9, '{"a": [1, 2]}') is None and gate.reason("JSON", 0.9, "{a: 1") == "check_failed"
+    assert gate.reason("Shell", 0.4, "echo hi\n") == "low_score"
+    assert gate.reason("Ruby", 0.99, "def x\nend\n") == "uncalibrated"
+    assert CHECKS["Shell"]("set -e\nfor f in *; do echo $f; done\n")
+    assert load_gate("no such model") is None
+    magika = load_gate("magika 1.0.3 standard_v3_3")
+    assert magika is not None and "Vue" not in magika.minimums and magika.minimums["JavaScript"] < 1
 
 
 def test_unnamed_without_a_model_is_unknown(rules):

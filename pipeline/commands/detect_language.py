@@ -15,7 +15,7 @@ EXAMPLES = """examples:
 
 One JSON object per line: path, language (a Linguist name, or "unknown"), is_vendor,
 is_generated, evidence (modeline, filename, shebang, extension, xml, heuristics,
-magika, guesslang, prior, none; binary and undecodable files say so), candidates (the languages
+magika, guesslang, prior, abstained (the model was not sure enough: transforms/language/gate.py), none; binary and undecodable files say so), candidates (the languages
 the name left open) and is_documentation. A folder is walked (sorted; .git, .hg and
 .svn skipped) and its files are classified by their path inside it, as a build
 classifies a repository's files. A summary goes to stderr."""

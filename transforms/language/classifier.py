@@ -19,7 +19,8 @@ from transforms.language.linguist import UNKNOWN, Linguist
 from transforms.language.models import load_model
 
 #: the ways a language is decided, in Linguist's order (what ``Detection.evidence`` holds)
-EVIDENCE = ("modeline", "filename", "shebang", "extension", "xml", "heuristics", "magika", "guesslang", "prior", "none")
+EVIDENCE = ("modeline", "filename", "shebang", "extension", "xml", "heuristics", "magika", "guesslang", "prior",
+            "abstained", "none")
 
 #: Tie-break among candidates the content model cannot separate: the more common
 #: language first (roughly The Stack v2's file counts). Others follow by name.
@@ -68,10 +69,15 @@ def _narrow(candidates: Tuple[str, ...], found: Tuple[str, ...]) -> Tuple[str, .
 class Classifier:
     """``Classifier(linguist, config, model)(path, text) -> Detection``. Build once per worker."""
 
-    def __init__(self, linguist: Linguist, config: LanguageConfig = LanguageConfig(), model=None):
+    def __init__(self, linguist: Linguist, config: LanguageConfig = LanguageConfig(), model=None, gate=None):
         self.linguist = linguist
         self.config = config
         self.model = model
+        if gate is None and model is not None and config.abstain:
+            from transforms.language.gate import Gate, load_gate
+
+            gate = load_gate(getattr(model, "version", model.name)) or Gate({})  # uncalibrated: abstain
+        self.gate = gate
 
     def language(self, path: str, text: str) -> Tuple[str, str, Tuple[str, ...]]:
         """``(language, evidence, candidates)`` for a file's path and decoded text."""
@@ -101,9 +107,12 @@ class Classifier:
         if candidates:
             return self._among(text, candidates)
         if self.model is not None and self.config.model_for_unnamed and text:
-            found_name = self.model.best(text)
-            if found_name:
-                return found_name, self.model.name, ()
+            found = self.model.guess(text)
+            if found:
+                name, score = found
+                if self.gate is None or self.gate.accepts(name, score, text):
+                    return name, self.model.name, ()
+                return UNKNOWN, "abstained", ()
         return UNKNOWN, "none", ()
 
     def _shebang(self, text: str) -> Tuple[str, ...]:

@@ -15,6 +15,9 @@ class LanguageConfig:
     guesslang_model: str = ""
     #: ask the model about files that no name, shebang or modeline classifies
     model_for_unnamed: bool = True
+    #: ... and take its answer only where it is calibrated and sure and a content check agrees
+    #: (transforms/language/gate.py); false: take any answer the model is confident of
+    abstain: bool = True
     #: characters of content Linguist's heuristics look at (Linguist: 50 KiB)
     heuristics_chars: int = 51_200
 

@@ -213,19 +213,26 @@ class MagikaModel:
                 out[language] = out.get(language, 0.0) + p
         return out
 
-    def best(self, text: str) -> Optional[str]:
-        """The language Magika names with its own confidence thresholds, or None."""
+    def guess(self, text: str) -> Optional[Tuple[str, float]]:
+        """``(language, score)`` Magika names with its own confidence thresholds, or None:
+        the score is the probability of its top label (what :mod:`.gate` calibrates)."""
         probabilities = self.probabilities(text)
         if probabilities is None:
             return None
         label = max(self._labels, key=lambda l: (probabilities[l], l))
-        if probabilities[label] < self._thresholds.get(label, self._medium):
+        score = probabilities[label]
+        if score < self._thresholds.get(label, self._medium):
             return None
         label = self._overwrite.get(label, label)
         if label in _MAGIKA_NON_LANGUAGES:
             return None
         names = MAGIKA_TO_LINGUIST.get(label)
-        return names[0] if names else None
+        return (names[0], score) if names else None
+
+    def best(self, text: str) -> Optional[str]:
+        """The language Magika names with its own confidence thresholds, or None."""
+        found = self.guess(text)
+        return found[0] if found else None
 
 
 #: guesslang 2.2.1's classes (the labels its model emits) and its names for them
@@ -364,9 +371,9 @@ class GuesslangModel:
                 out[language] = out.get(language, 0.0) + p
         return out
 
-    def best(self, text: str) -> Optional[str]:
-        """The language guesslang names, with its own reliability rule (the top probability
-        above the mean plus two standard deviations), or None."""
+    def guess(self, text: str) -> Optional[Tuple[str, float]]:
+        """``(language, top probability)`` guesslang names, with its own reliability rule
+        (the top probability above the mean plus two standard deviations), or None."""
         import statistics
 
         probabilities = self.probabilities(text)
@@ -376,7 +383,12 @@ class GuesslangModel:
         name = max(sorted(probabilities), key=lambda n: probabilities[n])
         if probabilities[name] <= statistics.mean(values) + 2 * statistics.stdev(values):
             return None
-        return GUESSLANG_TO_LINGUIST[name][0]
+        return GUESSLANG_TO_LINGUIST[name][0], probabilities[name]
+
+    def best(self, text: str) -> Optional[str]:
+        """The language guesslang names, with its own reliability rule, or None."""
+        found = self.guess(text)
+        return found[0] if found else None
 
 
 def load_model(name: str, guesslang_model: str = ""):
