@@ -57,6 +57,16 @@ def _python(text: str) -> bool:
     return True
 
 
+def _markdown(text: str) -> bool:
+    """A fence, a link, or a heading with something else Markdown: a ``# comment`` or a list
+    in YAML front matter alone is not enough."""
+    if re.search(r"^```|\[[^\]\n]+\]\([^)\n]+\)|^\[[^\]\n]+\]:\s", text, re.M):
+        return True
+    headings = len(re.findall(r"^#{1,6} \S", text, re.M))
+    other = re.search(r"^(?:[-*+] \S|\d+\. \S|> )|\*\*\S|`[^`\n]+`", text, re.M)
+    return headings >= 2 or (headings == 1 and bool(other))
+
+
 _SHELL = re.compile(r"^\s*(?:if \[|fi\s*$|then\s*$|done\s*$|esac\s*$|export \w+=|[A-Za-z_]\w*=\S|echo |"
                     r"for \w+ in |while |case .+ in\s*$|function \w+|\w+\s*\(\)\s*\{|set -[eux])", re.M)
 
@@ -70,7 +80,7 @@ CHECKS: Dict[str, Callable[[str], bool]] = {
     "SVG": lambda t: "<svg" in t,
     "Shell": lambda t: bool(_SHELL.search(t)),
     "Python": _python,
-    "Markdown": lambda t: bool(re.search(r"^(?:#{1,6} |[-*+] |\d+\. |```|.*\]\(.*\))", t, re.M)),
+    "Markdown": lambda t: _markdown(t),
     "CSS": lambda t: bool(re.search(r"[^{}]+\{[^{}]*:[^{}]*\}", t)),
     "C": lambda t: bool(re.search(r"^\s*(?:#\s*(?:include|define|if)|(?:static |extern )?(?:int|void|char|struct|"
                                   r"typedef|unsigned|const)\b)", t, re.M)),
