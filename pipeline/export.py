@@ -120,19 +120,25 @@ class _ReadShardFn(beam.DoFn):
                 yield (row["repo_name"], row["path"], row["blob_id"]), (row["language"], row["content"])
 
 
-class _MeasureFn(beam.DoFn):
-    """A file -> ``(repo, (path, blob_id, language, part bytes, part tokens, import specs))``."""
+class _ExportFn(beam.DoFn):
+    """What the export's steps share: the options, the tokenizer (loaded in ``setup``; None:
+    no token counts) and the stage's counters."""
 
-    def __init__(self, markers: Markers, tokenizer):
-        self._markers = markers
+    def __init__(self, options: ExportOptions, tokenizer):
+        self._options = options
         self._tokenizer = tokenizer
 
     def setup(self):
         self._encode = _encoder(self._tokenizer)
+        self._count = BeamCounter(STAGE)
+
+
+class _MeasureFn(_ExportFn):
+    """A file -> ``(repo, (path, blob_id, language, part bytes, part tokens, import specs))``."""
 
     def process(self, element):
         (repo, path, blob_id), (language, text) = element
-        part = file_part(self._markers, path, text)
+        part = file_part(self._options.markers, path, text)
         tokens = self._encode(part) if self._encode else None
         specs = tuple(import_specs(language, path, text))
         yield repo, (path, blob_id, language, len(part.encode("utf-8", "surrogatepass")), tokens, specs)
@@ -146,16 +152,8 @@ def _encoder(tokenizer):
     return load_encoder(read_file(tokenizer.path), tokenizer.kind)
 
 
-class _PlanFn(beam.DoFn):
+class _PlanFn(_ExportFn):
     """A repository's file facts -> ``((repo, path, blob_id), FilePlan)`` for each file."""
-
-    def __init__(self, options: ExportOptions, tokenizer):
-        self._options = options
-        self._tokenizer = tokenizer
-
-    def setup(self):
-        self._encode = _encoder(self._tokenizer)
-        self._count = BeamCounter(STAGE)
 
     def process(self, element):
         repo, facts = element
@@ -184,16 +182,8 @@ class _PlanFn(beam.DoFn):
             yield (repo, key[0], key[1]), plans[node[key]]
 
 
-class _PlaceFn(beam.DoFn):
-    """A file and its plan -> ``((repo, document, piece), (position, path, language, text))``."""
-
-    def __init__(self, options: ExportOptions, tokenizer):
-        self._options = options
-        self._tokenizer = tokenizer
-
-    def setup(self):
-        self._encode = _encoder(self._tokenizer)
-        self._count = BeamCounter(STAGE)
+class _PlaceFn(_ExportFn):
+    """A file and its plan -> ``((repo, document, piece), (position, path, packed (language, text)))``."""
 
     def process(self, element):
         (repo, path, _blob_id), grouped = element
@@ -224,20 +214,15 @@ class _PlaceFn(beam.DoFn):
             yield (repo, plan.document, index), (0, path, pack((language, piece)))
 
 
-class _AssembleFn(beam.DoFn):
-    def __init__(self, markers: Markers, tokenizer):
-        self._markers = markers
-        self._tokenizer = tokenizer
-
-    def setup(self):
-        self._encode = _encoder(self._tokenizer)
-        self._count = BeamCounter(STAGE)
+class _AssembleFn(_ExportFn):
+    """A document's parts -> the :class:`Document` (its tokens counted whole)."""
 
     def process(self, element):
         (repo, document, piece), placed = element
+        markers = self._options.markers
         parts = [(position, path) + tuple(unpack(packed)) for position, path, packed in sorted(placed)]
-        text = header(self._markers, repo) + "".join(file_part(self._markers, path, body)
-                                                     for _pos, path, _lang, body in parts) + self._markers.end
+        text = header(markers, repo) + "".join(file_part(markers, path, body)
+                                               for _pos, path, _lang, body in parts) + markers.end
         self._count("documents")
         self._count("files_placed", len(parts))
         num_tokens = self._encode(text) if self._encode else None
@@ -263,7 +248,7 @@ def build_export_graph(pipeline, shard_paths: Sequence[str], staging: str, optio
     )
     plans = (
         files
-        | "Measure" >> beam.ParDo(_MeasureFn(options.markers, tokenizer))
+        | "Measure" >> beam.ParDo(_MeasureFn(options, tokenizer))
         | "ByRepository" >> beam.GroupByKey()
         | "Plan" >> beam.ParDo(_PlanFn(options, tokenizer))
     )
@@ -272,7 +257,7 @@ def build_export_graph(pipeline, shard_paths: Sequence[str], staging: str, optio
         | "FileAndPlan" >> beam.CoGroupByKey()
         | "Place" >> beam.ParDo(_PlaceFn(options, tokenizer))
         | "ByDocument" >> beam.GroupByKey()
-        | "Assemble" >> beam.ParDo(_AssembleFn(options.markers, tokenizer))
+        | "Assemble" >> beam.ParDo(_AssembleFn(options, tokenizer))
     )
     shards = documents | "WriteDocuments" >> WriteShards(
         STAGE, staging,
