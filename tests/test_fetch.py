@@ -206,11 +206,17 @@ class MemReader:
         self.places, self.latency = places, latency
         self.calls = collections.Counter()
         self._lock = threading.Lock()
+        self.reading = 0  # reads under way now
+        self.most_at_once = 0  # the most reads that were under way at one time
 
     def __call__(self, record):
         with self._lock:
             self.calls[record.locator] += 1
+            self.reading += 1
+            self.most_at_once = max(self.most_at_once, self.reading)
         time.sleep(self.latency)
+        with self._lock:
+            self.reading -= 1
         try:
             return self.places[record.locator.partition(":")[2]][record.blob_id]
         except KeyError:
@@ -387,15 +393,14 @@ def test_in_flight_fetches_groups_concurrently_and_keeps_their_order():
     groups = [copies(t, ["p"], paths=(f"g{i}/a.py", f"g{i}/b.py")) for i, t in enumerate(texts)]
     count = DictCounter()
     out = []
-    started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         flight = InFlight(readers, DecodeConfig(fetch_batch=16), count, pool)
         for i, group in enumerate(groups):
             out.extend(flight.add(group, tag=i))
             assert len(out) == 2 * max(0, i + 1 - 16)  # a group leaves when 16 wait behind it
         out.extend(flight.drain())
-    elapsed = time.perf_counter() - started
     assert [tag for tag, _r, _s in out] == [i for i in range(32) for _ in range(2)]
     assert [occurrence(r, s, DictCounter()).content for _t, r, s in out] == [t.decode() for t in texts for _ in range(2)]
     assert sum(read.calls.values()) == 32 and count["blobs:fetched"] == 32 and count["blobs:occurrences"] == 64
-    assert elapsed < 32 * 0.05 / 2  # 1.6 s one by one
+    # concurrent, not one by one: reads overlapped (counted, not timed: a loaded machine stretches time)
+    assert read.most_at_once > 1
