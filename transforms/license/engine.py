@@ -1,0 +1,197 @@
+"""ScanCode behind a cache (:class:`Scanner`), the worker's :class:`Engine` and the scan helpers."""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import re
+import threading
+from typing import NamedTuple, Tuple
+
+from transforms.memory import release_free_memory
+from transforms.base import Count
+from transforms.license.config import LicenseConfig
+from transforms.license.spdx import Spdx
+from transforms.license.scancode import _detection_class, install_candidate_filter, install_lazy_false_positive
+
+# --------------------------------------------------------------------------- ScanCode
+
+
+class ScanResult(NamedTuple):
+    expressions: Tuple[str, ...]  # ScanCode's SPDX expression of each detection, in text order
+    matched: bool  # ScanCode matched anything at all (even a mere reference or clue)
+    exact_only: bool = False  # approximate matching was asked for but the exact matches covered the text
+
+
+class Scanner:
+    """ScanCode license detection behind a thread-safe LRU cache (one per worker process)."""
+
+    def __init__(self, index, cache_entries: int, exact_coverage: float = 0.95):
+        self._index = index
+        self._exact_coverage = exact_coverage
+        self._entries = max(0, cache_entries)
+        self._cache: "collections.OrderedDict[Tuple[str, str], ScanResult]" = collections.OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        self.scanned_chars = 0
+
+    def scan(self, key: Tuple[str, str], text: str, cut: bool = False, approximate: bool = True) -> Tuple[ScanResult, bool]:
+        """``(result, cache_hit)`` for ``text``; ``key`` identifies the text exactly;
+        ``cut``: the text is the head of a longer one; ``approximate``: see :meth:`detect`."""
+        key = (*key, approximate)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return cached, True
+        result = self.detect(text, cut, approximate)
+        with self._lock:
+            self.misses += 1
+            self.scanned_chars += len(text)
+            if self._entries:
+                self._cache[key] = result
+                while len(self._cache) > self._entries:
+                    self._cache.popitem(last=False)
+        return result, False
+
+    def detect(self, text: str, cut: bool = False, approximate: bool = True) -> ScanResult:
+        """ScanCode's own detection (``licensedcode.detection.detect_licenses``), except that
+        for a cut text the matches on its last line, a fragment of whatever was cut, are
+        left out (a lone "Permission is hereby granted" matches a proprietary rule).
+
+        ``approximate=False`` keeps ScanCode's exact matchers (whole-text hash, SPDX ids,
+        Aho-Corasick over its ~37,000 rules, notices included) and skips its sequence
+        matching, which costs up to a second per text in pure Python: headers, README
+        sections and declared names are matched exactly, license files approximately."""
+        from licensedcode.cache import get_licensing
+        from licensedcode.detection import group_matches, process_detections
+
+        if not text.strip():
+            return ScanResult((), False)
+        matches, exact_only = self._matches(text, approximate)
+        matched = bool(matches)
+        if cut and matches:
+            last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            matches = [m for m in matches if m.end_line < last_line]
+        detection = _detection_class()
+        detections = [detection.from_matches(matches=group) for group in group_matches(matches)]
+        detections = list(process_detections(detections=detections, licensing=get_licensing()))
+        expressions = tuple(d.license_expression_spdx for d in detections if d.license_expression_spdx)
+        return ScanResult(expressions, matched, exact_only)
+
+    def _matches(self, text: str, approximate: bool) -> Tuple[list, bool]:
+        """ScanCode's matches of ``text``. Approximate (sequence) matching ranks candidates
+        among all ~37,000 rules in pure Python: a fifth of a second to seconds per license
+        file. It is skipped when the exact matchers alone already cover ``exact_coverage``
+        of the text's tokens, i.e. the text is a known license text plus a few words (its
+        copyright line): on bench/e2e's corpus every such file got the same expression
+        either way, and half the license files needed no approximate pass."""
+        if not approximate or self._exact_coverage > 1:
+            return self._index.match(query_string=text, approximate=approximate), False
+        from licensedcode.query import build_query
+        from licensedcode.spans import Span
+
+        query = build_query(query_string=text, idx=self._index, text_line_threshold=15, bin_line_threshold=50)
+        if not query:
+            return [], False
+        tokens = len(query.tokens)
+        exact = self._index.match_query(qry=query, approximate=False)
+        covered = Span()
+        for match in exact:
+            covered = covered | match.qspan
+        if tokens and len(covered) >= self._exact_coverage * tokens:
+            return exact, True
+        return self._index.match(query_string=text, approximate=True), False
+
+
+class Engine:
+    """What ``Extract`` needs on a worker: SPDX logic, ScanCode with its cache, the config."""
+
+    def __init__(self, config: LicenseConfig, spdx: Spdx, scanner: Scanner):
+        self.config = config
+        self.spdx = spdx
+        self.scanner = scanner
+
+
+def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
+    """Factory run once per worker process: loads the ScanCode index (seconds, ~1.4 GB).
+
+    The index is some 1.4 million Python objects that live as long as the process;
+    ``gc.freeze()`` takes them out of the cyclic collector's full passes, which
+    otherwise walk them all again and again while ScanCode allocates (it halves the
+    time of a license file scan). It also sets the process's collector thresholds
+    (see below): this runs once per worker process, before its first file."""
+    import gc
+
+    from licensedcode.cache import get_index
+
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling 1.4 million objects triggers a full collection after full collection: 2x slower
+    try:
+        index = get_index()
+        install_candidate_filter(index)
+        install_lazy_false_positive()
+        # frozen without a full collection first (0.3 s over the index): unpickling and the
+        # filter's arrays leave no reference cycles behind for one to find
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    # a young collection every 50,000 net allocations instead of 700: the stages allocate
+    # millions of short-lived containers that reference counting frees anyway (bench/e2e at
+    # 207 MB: 1,856 collections and ~1.9 s -> 19 and ~1.0 s)
+    gc.set_threshold(50_000, 10, 10)
+    release_free_memory()  # what unpickling the index freed goes back to the system
+    return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
+
+
+def forget_scancode_cache() -> None:
+    """ScanCode keeps its loaded index in a module global (``licensedcode.cache``):
+    forgotten when the engine is dropped, so that the index can be freed."""
+    import licensedcode.cache
+
+    if hasattr(licensedcode.cache, "_LICENSE_CACHE"):
+        licensedcode.cache._LICENSE_CACHE = None
+
+
+def _noop(name: str, n: int = 1) -> None:
+    del name, n
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Count, runtime: Count,
+                     cut: bool = False, approximate: bool = False) -> Tuple[str, bool]:
+    """``(normalized expression, matched anything)`` of ``text`` via the cached scanner."""
+    result, hit = engine.scanner.scan(key, text, cut, approximate)
+    runtime("scan:cache_hit" if hit else "scan:cache_miss")
+    if result.exact_only and not hit:
+        runtime("scan:exact_only")
+    expression = engine.spdx.combine(engine.spdx.normalize(e)[0] for e in result.expressions)
+    return expression, result.matched
+
+
+def _cut(text: str, limit: int, count: Count) -> str:
+    if len(text) > limit:
+        count("scan:truncated")
+        cut = text[:limit]
+        newline = cut.rfind("\n")
+        return cut[: newline + 1] if newline > limit // 2 else cut
+    return text
+
+
+_ALL_RIGHTS_RESERVED = re.compile(r"all\s+rights\s+reserved", re.I)
+_REFERS_TO_FILE = re.compile(
+    r"\b(?:licen[cs]e|copying)(?:\.\w+)?\s+file\b|\bfile\s+(?:called\s+|named\s+)?[\"'`]?(?:licen[cs]e|copying)"
+    r"|\bsee\s+(?:the\s+)?(?:accompanying\s+|included\s+|enclosed\s+)?[\"'`]?(?:licen[cs]e|copying)",
+    re.I,
+)
+
+
+def _reserved_only(text: str, matched: bool) -> bool:
+    """'All rights reserved' with no license matched and no pointer to a license file."""
+    return not matched and bool(_ALL_RIGHTS_RESERVED.search(text)) and not _REFERS_TO_FILE.search(text)
