@@ -96,7 +96,7 @@ def main() -> int:
           f"({totals['import_edges']:,} import edges, {totals['files_split']} files split)")
     print(f"peer (one process, dict by repository, path order, no imports): {peer_docs:,} documents, "
           f"{peer_cpu:.1f} CPU s: {size / 1e6 / peer_cpu:.1f} MB/s per core; codestack/peer CPU "
-          f"{ours_cpu / peer_cpu:.2f}x")
+          f"{ours_cpu / peer_cpu:.2f}x ({peer_wall:.1f} s wall)")
     return 0
 
 

@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from eval_decontaminate import default_roots  # noqa: E402
 
 from transforms.language import Classifier, LanguageConfig, Linguist, load_model  # noqa: E402
-from transforms.language.gate import CHECKS, GATE_FILE, Gate  # noqa: E402
+from transforms.language.gate import CHECKS, GATE_FILE  # noqa: E402
 
 EXTRA_ROOTS = ("/usr/local/go/src", "/usr/share/perl5", "/usr/share/perl", "/usr/share/doc", "/usr/share/X11",
                "/usr/lib/node_modules", "/usr/share/javascript")

@@ -102,43 +102,13 @@ def finish_export(root: str, manifest: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def verify_export(root: str, manifest: Mapping[str, Any], present: set) -> List[str]:
-    """Problems of an export past its checksums (checked by the caller)."""
-    import pyarrow.parquet as pq
+    """Problems of an export past its checksums (checked by the caller): each shard's and
+    file's bytes, sha256, rows and Parquet schema, as for a release, then the totals."""
+    from manifests.verify import _check_shards
 
-    from manifests.manifest import columns_of
-
-    problems: List[str] = []
     if manifest.get("export_version") != EXPORT_VERSION:
         return [f"{MANIFEST}: export_version {manifest.get('export_version')!r}: this codestack reads {EXPORT_VERSION}"]
-    declared = set()
-    for key in ("shards", "files"):
-        for entry in manifest.get(key, []):
-            path = entry.get("path", "")
-            declared.add(path)
-            full = os.path.join(root, path)
-            if path not in present:
-                problems.append(f"{path}: in {MANIFEST} but missing")
-                continue
-            if os.path.getsize(full) != entry.get("bytes"):
-                problems.append(f"{path}: {os.path.getsize(full)} bytes != {entry.get('bytes')} in {MANIFEST}")
-            from manifests.checksums import sha256_file
-
-            if sha256_file(full) != entry.get("sha256"):
-                problems.append(f"{path}: sha256 differs from {MANIFEST}")
-                continue
-            if key == "shards":
-                try:
-                    parquet = pq.ParquetFile(full)
-                except Exception as exc:
-                    problems.append(f"{path}: unreadable Parquet: {exc}")
-                    continue
-                if columns_of(parquet.schema_arrow) != manifest.get("columns"):
-                    problems.append(f"{path}: Parquet schema differs from the columns in {MANIFEST}")
-                if parquet.metadata.num_rows != entry.get("rows"):
-                    problems.append(f"{path}: {parquet.metadata.num_rows} rows != {entry.get('rows')} in {MANIFEST}")
-    for path in sorted(present):
-        if path.startswith("data/") and path not in declared:
-            problems.append(f"{path}: shard not in {MANIFEST}")
+    problems = _check_shards(root, dict(manifest), present)
     totals = manifest.get("totals", {})
     rows = sum(s.get("rows", 0) for s in manifest.get("shards", []))
     if totals.get("documents") != rows:

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import sys
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import TestOptions
@@ -33,7 +33,7 @@ from pipeline.errors import ErrorBudgetExceeded, UsageError
 from pipeline.graph import OPTIONAL_STAGES, STAGES, build_graph
 from pipeline.options import check_beam_flags, make_options
 from pipeline.progress import progress
-from pipeline.sink import PARQUET_SCHEMA, read_index
+from pipeline.sink import PARQUET_SCHEMA, ShardInfo, read_index
 from pipeline.stats import read_stats
 from pipeline.versions import codestack_version, data_versions
 from transforms.spill import spilling
@@ -143,6 +143,41 @@ def _bring_shard(staging: str, rel: str, final: str) -> None:
     os.replace(tmp, final)
 
 
+def choose_staging(local: str, output: str, staging_location: Optional[str], options, runner) -> str:
+    """Where the workers write shards: ``local`` (under ``output``), or a per-release folder
+    under ``staging_location`` when that is remote (``local`` is removed then). A remote
+    runner's workers cannot reach ``local``: without a location for them, one line (exit 2)."""
+    if staging_location:
+        from apache_beam.io.filesystems import FileSystems
+
+        FileSystems.set_options(options)  # e.g. --s3_endpoint_url for the driver's own staging reads
+        if "://" in staging_location:
+            os.rmdir(local)
+            return remote_staging(staging_location, output)
+    elif runner is None and not options.view_as(TestOptions).dry_run and not _shares_disk(options):
+        raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output "
+                         f"{output}; give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
+    return local
+
+
+def bring_shards(staging: str, output: str) -> List[Tuple[ShardInfo, dict]]:
+    """Move every staged shard to its place under ``output``: ``(info, manifest entry)`` each."""
+    moved = []
+    for info in read_index(staging):
+        final = os.path.join(output, info.path)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        _bring_shard(staging, info.path, final)
+        moved.append((info, {"path": info.path, "sha256": info.sha256, "bytes": info.bytes, "rows": info.rows}))
+    return moved
+
+
+def clear_staging(staging: str) -> None:
+    if "://" in staging:
+        _delete_tree(staging)
+    else:
+        shutil.rmtree(staging)
+
+
 def _shares_disk(options) -> bool:
     """Portable runners with an EXTERNAL or LOOPBACK worker pool run on this machine."""
     from apache_beam.options.pipeline_options import PortableOptions
@@ -181,25 +216,18 @@ def check_error_budget(counters: Dict[str, Dict[str, int]], budget: ErrorsConfig
 
 def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]],
             previous: Optional[str] = None, mixture: Optional[dict] = None,
-            log: Callable[[str], None] = lambda msg: None) -> dict:
+            log: Callable[[str], None] = lambda msg: None, enabled: Sequence[str] = ()) -> dict:
     """Move the staged shards into place, then write the changelog (against the
     ``previous`` release, if given), the dataset card and its plots, the manifest
-    and, last, SHA256SUMS."""
+    and, last, SHA256SUMS. ``enabled``: the optional stages this build ran (listed in
+    the manifest even when no record reached them)."""
     shards, rejects = [], []
-    for info in read_index(staging):
-        final = os.path.join(output, info.path)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        _bring_shard(staging, info.path, final)
-        entry = {"path": info.path, "sha256": info.sha256, "bytes": info.bytes, "rows": info.rows}
+    for info, entry in bring_shards(staging, output):
         if info.path.startswith("data/"):
             shards.append(dict(entry, language=info.group))
         else:
             rejects.append(entry)
-    # optional stages (decontaminate, tokens) only when they ran
-    extra = manifest_fields.get("extra") or {}
-    order = [stage for stage in STAGES if stage not in OPTIONAL_STAGES or stage in counters
-             or stage == "decontaminate" and extra.get("decontamination")
-             or stage == "malware" and extra.get("malware_scanner")]
+    order = [stage for stage in STAGES if stage not in OPTIONAL_STAGES or stage in counters or stage in enabled]
     manifest = build_manifest(
         shards=shards, rejects=rejects, stages=stage_counts(counters, order), stats=read_stats(staging),
         columns=columns_of(PARQUET_SCHEMA), **manifest_fields
@@ -211,10 +239,7 @@ def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str
             manifest["mixture"] = mixtures.manifest_entry(mixtures.plan_of_manifest(manifest, **mixture))
         except mixtures.MixtureError as exc:
             log(f"codestack: warning: --mixture not applied: {exc}")
-    if "://" in staging:
-        _delete_tree(staging)
-    else:
-        shutil.rmtree(staging)
+    clear_staging(staging)
     return finish_release(output, manifest, previous_root=previous)
 
 
@@ -261,16 +286,7 @@ def run_build(
     output = os.path.abspath(output)
     staging = prepare_output(output)
     options, runner = make_options(list(beam_args or []), workers)
-    if staging_location:
-        from apache_beam.io.filesystems import FileSystems
-
-        FileSystems.set_options(options)  # e.g. --s3_endpoint_url for the driver's own staging reads
-        if "://" in staging_location:
-            os.rmdir(staging)  # the local one prepare_output made stays unused
-            staging = remote_staging(staging_location, output)
-    elif runner is None and not options.view_as(TestOptions).dry_run and not _shares_disk(options):
-        raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output "
-                         f"{output}; give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
+    staging = choose_staging(staging, output, staging_location, options, runner)
     log(f"codestack: building {version} from {source_spec} into {output}")
     needles = stage_needles(benchmarks, staging)
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
@@ -309,8 +325,9 @@ def run_build(
                **({"malware_scanner": scanner} if scanner else {})},
         tokenizer=tokenizer_info,
     )
+    enabled = [stage for stage, on in (("malware", scanner), ("decontaminate", benchmarks)) if on]
     return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None,
-                   mixture=mixture_spec, log=log)
+                   mixture=mixture_spec, log=log, enabled=enabled)
 
 
 def load_mixture(path: Optional[str], tokenizer: Optional[str]) -> Optional[dict]:
@@ -319,17 +336,10 @@ def load_mixture(path: Optional[str], tokenizer: Optional[str]) -> Optional[dict
         return None
     if not tokenizer:
         raise UsageError("--mixture needs --tokenizer: a mixture is planned over the release's token counts")
-    import yaml
-
     from manifests import mixture as mixtures
+    from pipeline.config import read_yaml
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
-    except OSError as exc:
-        raise UsageError(f"--mixture {path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise UsageError(f"--mixture {path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    raw = read_yaml(path, what="mixture")
     try:
         spec = mixtures.parse_spec(raw, source=path)
     except mixtures.MixtureError as exc:
@@ -371,8 +381,7 @@ def stage_needles(benchmarks, staging: str) -> Optional[str]:
 
     from transforms.decontaminate import NeedleTable, write_table
 
-    path = FileSystems.join(staging, "decontaminate", "needles.json.gz") if "://" in staging \
-        else os.path.join(staging, "decontaminate", "needles.json.gz")
+    path = FileSystems.join(staging, "decontaminate", "needles.json.gz")
     write_table(NeedleTable.from_benchmarks(benchmarks), path)
     return path
 

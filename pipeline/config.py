@@ -81,15 +81,19 @@ def config_from_dict(values: Optional[Dict[str, Any]], where: str = "config") ->
     return _build(Config, values or {}, where)
 
 
+def read_yaml(path: str, what: str = "config") -> Any:
+    """The YAML document at ``path``; a file that cannot be read or parsed is one line (exit 2)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read {what}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+
+
 def load_config(path: Optional[str]) -> Config:
     """Defaults, overridden by the YAML file at ``path`` if given."""
     if not path:
         return Config()
-    try:
-        with open(path, encoding="utf-8") as handle:
-            values = yaml.safe_load(handle)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
-    return config_from_dict(values, where=path)
+    return config_from_dict(read_yaml(path), where=path)

@@ -21,7 +21,6 @@ import dataclasses
 import io
 import json
 import os
-import shutil
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import apache_beam as beam
@@ -277,17 +276,6 @@ def release_shard_paths(release: str, manifest: dict) -> List[str]:
             for s in sorted(manifest.get("shards", []), key=lambda s: s["path"])]
 
 
-def move_into_place(staging: str, output: str, infos) -> List[dict]:
-    shards = []
-    for info in infos:
-        final = os.path.join(output, info.path)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        os.replace(os.path.join(staging, info.path), final)
-        shards.append({"path": info.path, "sha256": info.sha256, "bytes": info.bytes, "rows": info.rows})
-    shutil.rmtree(staging)
-    return sorted(shards, key=lambda s: s["path"])
-
-
 # ---------------------------------------------------------------------------- the driver
 
 
@@ -296,18 +284,14 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
                beam_args: Optional[List[str]] = None, staging_location: Optional[str] = None,
                log=lambda msg: None) -> dict:
     """Check the release, run the export pipeline, publish ``output``; returns its manifest."""
-    from apache_beam.options.pipeline_options import TestOptions
-
     from manifests.checksums import sha256_file
     from manifests.export import build_export_manifest, finish_export
     from manifests.manifest import MANIFEST, columns_of
     from manifests.verify import verify_release
-    from pipeline.build import _bring_shard, _shares_disk, collect_counters, remote_staging
+    from pipeline.build import bring_shards, choose_staging, clear_staging, collect_counters, load_tokenizer
     from pipeline.errors import UsageError
     from pipeline.options import check_beam_flags, make_options
-    from pipeline.sink import read_index
     from pipeline.versions import codestack_version
-    from transforms import tokens as tokens_module
 
     problems = verify_release(release)
     if problems:
@@ -316,13 +300,7 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
         manifest = json.load(handle)
     if manifest.get("kind"):
         raise UsageError(f"{release}: is an export ({manifest['kind']}), not a release")
-    spec = info = None
-    if tokenizer:
-        try:
-            info = tokens_module.describe_tokenizer(tokenizer)
-        except tokens_module.TokenizerError as exc:
-            raise UsageError(f"--tokenizer {tokenizer}: {exc}") from exc
-        spec = tokens_module.spec_for(tokenizer, info)
+    info, spec = load_tokenizer(tokenizer)
     if workers < 1:
         raise UsageError(f"--workers {workers}: must be at least 1")
     check_beam_flags(list(beam_args or []))
@@ -333,13 +311,7 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
     staging = os.path.join(output, ".staging")
     os.makedirs(staging)
     options_, runner = make_options(list(beam_args or []), workers)
-    if staging_location and "://" in staging_location:
-        FileSystems.set_options(options_)
-        os.rmdir(staging)
-        staging = remote_staging(staging_location, output)
-    elif runner is None and not options_.view_as(TestOptions).dry_run and not _shares_disk(options_):
-        raise UsageError("--shard-staging: a remote runner's workers cannot write to the local --output; "
-                         "give a location they can write, e.g. --shard-staging gs://BUCKET/tmp")
+    staging = choose_staging(staging, output, staging_location, options_, runner)
     options = ExportOptions(markers=markers, max_bytes=max_bytes, max_tokens=max_tokens, zstd_level=zstd_level)
     pipeline = beam.Pipeline(runner=runner, options=options_) if runner else beam.Pipeline(options=options_)
     build_export_graph(pipeline, release_shard_paths(os.path.abspath(release), manifest), staging, options, spec)
@@ -348,18 +320,8 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
     if str(state).split(".")[-1] not in ("DONE", "UNKNOWN"):
         raise UsageError(f"export pipeline ended in state {state}")
     counters = collect_counters(result).get(STAGE, {})
-    shards = []
-    for shard in read_index(staging):
-        final = os.path.join(output, shard.path)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        _bring_shard(staging, shard.path, final)
-        shards.append({"path": shard.path, "sha256": shard.sha256, "bytes": shard.bytes, "rows": shard.rows})
-    if "://" in staging:
-        from pipeline.build import _delete_tree
-
-        _delete_tree(staging)
-    else:
-        shutil.rmtree(staging)
+    shards = [entry for _info, entry in bring_shards(staging, output)]
+    clear_staging(staging)
     source = {"name": manifest["name"], "version": manifest["version"],
               "manifest_sha256": sha256_file(os.path.join(release, MANIFEST)),
               "config_hash": manifest.get("config_hash")}

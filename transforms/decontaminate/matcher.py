@@ -61,27 +61,16 @@ class NeedleTable(NamedTuple):
 
 def write_table(table: NeedleTable, path: str) -> None:
     """Write the table where workers can read it (a local path or any Beam filesystem)."""
-    data = table.to_bytes()
-    if "://" in path:
-        from apache_beam.io.filesystems import CompressionTypes, FileSystems
+    from apache_beam.io.filesystems import CompressionTypes, FileSystems
 
-        with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            handle.write(data)
-        return
-    import os
-
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(data)
+    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(table.to_bytes())
 
 
 def read_table(path: str) -> NeedleTable:
-    if "://" in path:
-        from apache_beam.io.filesystems import CompressionTypes, FileSystems
+    from apache_beam.io.filesystems import CompressionTypes, FileSystems
 
-        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-            return NeedleTable.from_bytes(handle.read())
-    with open(path, "rb") as handle:
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
         return NeedleTable.from_bytes(handle.read())
 
 

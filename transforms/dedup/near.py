@@ -264,12 +264,12 @@ class _PackBandsFn(beam.DoFn):
 
     def process(self, element, width: int):
         node, sig = element
-        for group, entry in packed_band_entries(node, sig, self._bands, self._rows, width):
+        for group, packed in packed_band_entries(node, sig, self._bands, self._rows, width):
             buffer = self._groups.get(group)
             if buffer is None:
                 buffer = self._groups[group] = bytearray()
-            buffer += entry
-            self._buffered += len(entry)
+            buffer += packed
+            self._buffered += len(packed)
         if self._buffered >= PACK_BUFFER_BYTES:
             yield from self._flush()
 
