@@ -21,6 +21,7 @@ import sys
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import TestOptions
 
 from manifests.checksums import SUMS
@@ -113,8 +114,6 @@ def remote_staging(location: str, output: str) -> str:
 
     Workers of a remote runner cannot write to the driver's disk: they write the
     shards there, and the driver brings them into the release folder."""
-    from apache_beam.io.filesystems import FileSystems
-
     staging = FileSystems.join(location, "codestack-staging", os.path.basename(output.rstrip("/")) or "release")
     _delete_tree(staging)
     return staging
@@ -122,8 +121,6 @@ def remote_staging(location: str, output: str) -> str:
 
 def _delete_tree(folder: str) -> None:
     """Delete everything under a (remote) folder; object stores want the trailing slash."""
-    from apache_beam.io.filesystems import FileSystems
-
     matches = FileSystems.match([folder.rstrip("/") + "/**"])[0].metadata_list
     if matches:
         FileSystems.delete(sorted(m.path for m in matches))
@@ -134,8 +131,6 @@ def _bring_shard(staging: str, rel: str, final: str) -> None:
     if "://" not in staging:
         os.replace(os.path.join(staging, rel), final)
         return
-    from apache_beam.io.filesystems import FileSystems
-
     source = FileSystems.join(staging, *rel.split("/"))
     tmp = final + ".tmp"
     with FileSystems.open(source, compression_type="uncompressed") as src, open(tmp, "wb") as dst:
@@ -148,8 +143,6 @@ def choose_staging(local: str, output: str, staging_location: Optional[str], opt
     under ``staging_location`` when that is remote (``local`` is removed then). A remote
     runner's workers cannot reach ``local``: without a location for them, one line (exit 2)."""
     if staging_location:
-        from apache_beam.io.filesystems import FileSystems
-
         FileSystems.set_options(options)  # e.g. --s3_endpoint_url for the driver's own staging reads
         if "://" in staging_location:
             os.rmdir(local)
@@ -185,6 +178,17 @@ def _shares_disk(options) -> bool:
     return (options.view_as(PortableOptions).environment_type or "").upper() in ("EXTERNAL", "LOOPBACK")
 
 
+def counter_value(item) -> int:
+    """A counter's committed value, else its attempted one (runners that only have those)."""
+    try:
+        value = item.committed
+    except Exception:
+        value = None
+    if value is None:
+        value = item.attempted
+    return int(value or 0)
+
+
 def collect_counters(result) -> Dict[str, Dict[str, int]]:
     """``{stage: {counter: value}}`` from the finished pipeline's metrics."""
     from apache_beam.metrics.metric import MetricsFilter
@@ -195,13 +199,7 @@ def collect_counters(result) -> Dict[str, Dict[str, int]]:
         if not namespace.startswith(NAMESPACE + "."):
             continue
         stage = namespace[len(NAMESPACE) + 1 :]
-        try:
-            value = item.committed
-        except Exception:
-            value = None
-        if value is None:
-            value = item.attempted
-        counters[stage][item.key.metric.name] += int(value or 0)
+        counters[stage][item.key.metric.name] += counter_value(item)
     return {stage: dict(sorted(values.items())) for stage, values in sorted(counters.items())}
 
 
@@ -260,8 +258,10 @@ def run_build(
     staging_location: Optional[str] = None,
     spill: bool = True,
     mixture: Optional[str] = None,
+    cache: Optional[str] = None,
 ) -> dict:
-    """``source_options``: keyword arguments of :func:`make_source` (content store, metadata, ...);
+    """``cache``: the per-blob result cache (``--cache URI``, :mod:`pipeline.cache`);
+    ``source_options``: keyword arguments of :func:`make_source` (content store, metadata, ...);
     ``on_result``: called with the finished Beam ``PipelineResult`` (benchmarks read its timings);
     ``staging_location``: where workers write shards (a remote runner needs e.g. ``gs://bucket/tmp``);
     ``spill``: on a local runner, records between stages wait in files under the staging folder
@@ -289,8 +289,15 @@ def run_build(
     staging = choose_staging(staging, output, staging_location, options, runner)
     log(f"codestack: building {version} from {source_spec} into {output}")
     needles = stage_needles(benchmarks, staging)
+    cache_plan = None
+    if cache is not None:
+        from pipeline import cache as build_cache
+
+        FileSystems.set_options(options)  # e.g. --s3_endpoint_url for the driver's reads of the cache's index
+        cache_plan = build_cache.prepare(cache, config, staging, log)
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
-    build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec, needles=needles)
+    build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec, needles=needles,
+                cache=cache_plan)
     # local runners: packed records wait in files under the staging folder, not in the runner's memory
     spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
     if runner is not None:  # local: the driver and the worker processes it starts use two malloc arenas
@@ -311,6 +318,8 @@ def run_build(
     counters = collect_counters(result)
     if on_result is not None:
         on_result(result)
+    if cache_plan is not None:  # the new entries are right whatever the error budget says
+        build_cache.publish(cache_plan, build_cache.cache_counters(result), version, log)
     check_error_budget(counters, config.errors, staging)
     manifest_fields = dict(
         name="codestack",
@@ -377,8 +386,6 @@ def stage_needles(benchmarks, staging: str) -> Optional[str]:
     """Write the benchmarks' needle table where workers read it (``DoFn.setup``)."""
     if not benchmarks:
         return None
-    from apache_beam.io.filesystems import FileSystems
-
     from transforms.decontaminate import NeedleTable, write_table
 
     path = FileSystems.join(staging, "decontaminate", "needles.json.gz")

@@ -24,7 +24,7 @@ from pipeline.errors import CodestackError, UsageError
 
 #: subcommand modules under pipeline/commands, in the order `--help` lists them
 COMMANDS = ("demo", "build", "plan", "verify", "optout", "diff", "query", "release", "detect-license", "detect-language", "redact",
-            "decontaminate", "export", "mixture")
+            "decontaminate", "export", "mixture", "cache")
 
 
 def make_parser() -> argparse.ArgumentParser:

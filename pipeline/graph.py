@@ -26,6 +26,7 @@ from transforms import license as license_stage
 from transforms.dedup import exact as exact_dedup
 from transforms.dedup import near as near_dedup
 from transforms.base import Stage
+from transforms.cache.beam_io import ReadCache, WriteCache
 from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
@@ -44,10 +45,11 @@ def count_tokens(records, tokenizer):
 
 
 def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config, staging: str, registry=None,
-                tokenizer=None, needles=None) -> None:
+                tokenizer=None, needles=None, cache=None) -> None:
     """``registry``: the opt-out :class:`registry.Registry` (default: the packaged one);
     ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none);
-    ``needles``: where the driver staged the benchmarks' needle table (default: no decontamination)."""
+    ``needles``: where the driver staged the benchmarks' needle table (default: no decontamination);
+    ``cache``: a :class:`transforms.cache.beam_io.CachePlan` (``--cache``; default: none)."""
     if hasattr(source, "set_staging"):  # a source that leaves its inputs digest for the driver
         source.set_staging(staging)
     files, source_rejects = pipeline | "Source" >> source
@@ -63,7 +65,15 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     # thread pool; a source may bring readers for its own locators
     # (``source.blob_readers()``: scheme -> factory)
     readers = source.blob_readers() if hasattr(source, "blob_readers") else {}
-    decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers)
+    # --cache: the cache's entries join the records in that same group-by-blob; each cached
+    # stage takes a blob's answer from its records' memo, and leaves new answers in cache_out
+    cache_in = cache_out = None
+    if cache is not None:
+        cache_out = []
+        if cache.reads:
+            cache_in = pipeline | "ReadCache" >> ReadCache(cache.reads, getattr(source, "blob_key_kind", "both"))
+    cached = cache_out is not None
+    decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers, cache=cache_in, cache_out=cache_out)
     # malware: ClamAV (clamd) scans every decoded file's bytes; what it flags, or cannot scan, leaves here
     malware_rejects = pipeline | "NoMalwareRejects" >> beam.Create([]).with_output_types(Reject)
     if config.malware.enabled:
@@ -72,27 +82,33 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     # only permissive files (and no_license ones with license.include_no_license) go on. It runs
     # before language, which it does not need and which never drops: the files it leaves out
     # (most of an archive) are never classified (the content model costs ~10 ms a file)
-    licensed, license_rejects = decoded | license_stage.License(config.license)
+    licensed, license_rejects = decoded | license_stage.License(config.license, cache_out=cache_out)
     # language: Linguist name (modeline, filename, shebang, extension, heuristics, content model),
     # is_vendor, is_generated; never drops
-    named, language_rejects = licensed | Stage(language.STAGE, functools.partial(language.make_core, config.language))
+    named, language_rejects = licensed | Stage(
+        language.STAGE, functools.partial(language.make_core, config.language, cached), cache_out=cache_out)
     # quality filters (The Stack v2 defaults) and the language allow/deny lists
-    filtered, filter_rejects = named | Stage(filters.STAGE, functools.partial(filters.make_core, config.filters))
+    filtered, filter_rejects = named | Stage(
+        filters.STAGE, functools.partial(filters.make_core, config.filters, cached), cache_out=cache_out)
 
     deduped = filtered
     if config.exact_dedup.enabled:
         deduped = deduped | exact_dedup.ExactDedup(config.exact_dedup)
     if config.near_dedup.enabled:
-        deduped = deduped | near_dedup.NearDedup(config.near_dedup)
+        deduped = deduped | near_dedup.NearDedup(config.near_dedup, cache_out=cache_out)
     # benchmark decontamination: after dedup (a duplicate is never searched), before redaction changes the text
     decontaminate_rejects = pipeline | "NoDecontaminateRejects" >> beam.Create([]).with_output_types(Reject)
     if needles:
         deduped, decontaminate_rejects = deduped | decontaminate.Decontaminate(needles)
     # PII and secret redaction: after dedup (a duplicate is never scanned), before the token counts
-    redacted, redact_rejects = deduped | Stage(redact.STAGE, functools.partial(redact.make_core, config.redact))
+    redacted, redact_rejects = deduped | Stage(
+        redact.STAGE, functools.partial(redact.make_core, config.redact, cached), cache_out=cache_out)
     released, token_rejects = count_tokens(redacted, tokenizer)
     data_shards = write_data(released, staging, config.sink)
     rejects = (source_rejects, decode_rejects, malware_rejects, language_rejects, license_rejects, filter_rejects,
                decontaminate_rejects, redact_rejects, token_rejects) | "AllRejects" >> beam.Flatten()
     reject_shards = write_rejects(rejects, staging, config.sink)
     write_index((data_shards, reject_shards) | "AllShardInfos" >> beam.Flatten(), staging)
+    if cached:  # the answers computed in this build, as new shards of the cache
+        (tuple(cache_out) | "NewCacheEntries" >> beam.Flatten()
+         | "WriteCache" >> WriteCache(cache.write_folder, cache.versions, cache.list_path))

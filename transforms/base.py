@@ -3,7 +3,9 @@
 A stage's pure core is a plain function ``core(record, count) -> CodeFile | Drop``
 (built once per worker by a factory, so heavy models load in ``DoFn.setup``).
 ``count(name)`` increments a counter: a Beam counter in production, a dict in
-tests. The wrapper counts ``kept`` and ``dropped:<reason>`` for the stage,
+tests. A core whose answers are cached per blob carries a ``memo``
+(:class:`transforms.cache.memo.Memo`): the wrapper sends the entries it made to the
+``cache`` output. The wrapper counts ``kept`` and ``dropped:<reason>`` for the stage,
 routes ``Drop(dead_letter=True)`` and any exception to the dead-letter output,
 and never lets one bad record stop the run.
 """
@@ -24,6 +26,8 @@ from transforms.record import CodeFile, Reject, reject_for
 
 #: Tag of the dead-letter output of every stage.
 REJECTS = "rejects"
+#: Tag of the new cache entries of a cached stage (:mod:`transforms.cache`).
+CACHE = "cache"
 #: Counter namespace prefix; a stage ``decode`` counts in ``codestack.decode``.
 NAMESPACE = "codestack"
 
@@ -150,9 +154,23 @@ class _StageFn(beam.DoFn):
     def setup(self):
         self._core = self._factory()
         self._count = BeamCounter(self._stage)
+        self._memo = getattr(self._core, "memo", None)  # a cached stage's transforms.cache.memo.Memo
 
     def process(self, record: CodeFile):
         yield from apply_core(self._stage, self._core, record, self._count)
+        if self._memo is not None and self._memo.enabled:
+            for entry in self._memo.drain():
+                yield beam.pvalue.TaggedOutput(CACHE, tuple(entry))
+
+    def finish_bundle(self):
+        if self._memo is not None and self._memo.enabled:
+            from transforms.cache.beam_io import counter
+
+            hits, misses = self._memo.take_counts()
+            if hits:
+                counter(f"{self._stage}:hit", hits)
+            if misses:
+                counter(f"{self._stage}:miss", misses)
 
 
 class Stage(beam.PTransform):
@@ -161,13 +179,16 @@ class Stage(beam.PTransform):
     ``factory()`` runs once per worker (``DoFn.setup``) and returns the core.
     """
 
-    def __init__(self, stage: str, factory: Callable[[], Core]):
+    def __init__(self, stage: str, factory: Callable[[], Core], cache_out: Optional[list] = None):
         super().__init__(label=stage)
         self._stage = stage
         self._factory = factory
+        self._cache_out = cache_out
 
     def expand(self, records):
         outputs = records | "Apply" >> beam.ParDo(_StageFn(self._stage, self._factory)).with_output_types(
             CodeFile
-        ).with_outputs(REJECTS, main="kept")
+        ).with_outputs(REJECTS, CACHE, main="kept")
+        if self._cache_out is not None:  # a cached stage's core has a ``memo``: its new entries
+            self._cache_out.append(outputs[CACHE])
         return outputs.kept, outputs[REJECTS]

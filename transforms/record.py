@@ -12,7 +12,7 @@ pipeline and ``timestamp[us, UTC]`` in the Parquet shards.
 
 import pickle
 import struct
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence, Tuple
 
 import apache_beam as beam
 import pyarrow as pa
@@ -68,10 +68,11 @@ class CodeFile(NamedTuple):
     origin_url: str = ""
     locator: str = ""  # where fetch reads the bytes, e.g. ``git:/path/to/repo``
     owner_github_id: Optional[int] = None  # GitHub id of the owner (repository metadata), for the opt-out
+    memo: Tuple[Tuple[str, bytes], ...] = ()  # cached per-blob answers of later stages (transforms.cache.memo)
 
 
 #: Columns that only exist inside the pipeline.
-INTERNAL_FIELDS = ("origin_url", "locator", "owner_github_id")
+INTERNAL_FIELDS = ("origin_url", "locator", "owner_github_id", "memo")
 #: Columns of a released shard, in order.
 RELEASE_FIELDS = tuple(f for f in CodeFile._fields if f not in INTERNAL_FIELDS)
 #: Columns holding ISO-8601 timestamps.

@@ -83,6 +83,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optiona
 import xxhash
 
 from transforms.base import Count, Outcome
+from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.record import CodeFile
 
 STAGE = "redact"
@@ -672,16 +673,7 @@ class Redactor:
         return self._propagate(text, findings)
 
     def redact(self, text: str) -> Redaction:
-        findings = self.find(text)
-        if not findings:
-            return Redaction(text, ())
-        parts, pos = [], 0
-        for finding in findings:
-            parts.append(text[pos:finding.start])
-            parts.append(finding.replacement)
-            pos = finding.end
-        parts.append(text[pos:])
-        return Redaction("".join(parts), tuple(findings))
+        return apply_findings(text, self.find(text))
 
     # --- the prefilter -----------------------------------------------------------------
     def _candidates(self, text: str) -> List[_Cand]:
@@ -1268,10 +1260,41 @@ def _version_like(text: str, start: int, end: int, ls: int, le: int) -> bool:
     return heading is not None and not text[ls:start].strip(" \t#*/-;")
 
 
+def apply_findings(text: str, findings: Sequence[Finding]) -> Redaction:
+    """``text`` with each finding's span replaced (findings sorted, not overlapping)."""
+    if not findings:
+        return Redaction(text, ())
+    parts, pos = [], 0
+    for finding in findings:
+        parts.append(text[pos:finding.start])
+        parts.append(finding.replacement)
+        pos = finding.end
+    parts.append(text[pos:])
+    return Redaction("".join(parts), tuple(findings))
+
+
 # --- the stage ------------------------------------------------------------------------
-def redact_record(record: CodeFile, redactor: Redactor, count: Count) -> Outcome:
-    """Redact one file; add the per-category counts to the record and the counters."""
-    result = redactor.redact(record.content)
+def findings_payload(findings: Sequence[Finding]) -> bytes:
+    """The cache's payload of a file's findings (:mod:`transforms.cache`)."""
+    return memo_dumps([list(f) for f in findings])
+
+
+def findings_from_payload(payload: bytes) -> Tuple[Finding, ...]:
+    return tuple(Finding(str(kind), int(start), int(end), str(rep)) for kind, start, end, rep in memo_loads(payload))
+
+
+def redact_record(record: CodeFile, redactor: Redactor, count: Count, memo: Optional[Memo] = None) -> Outcome:
+    """Redact one file; add the per-category counts to the record and the counters. With the
+    cache (``memo``), a blob's findings come from it when it has them (no scan)."""
+    payload = memo.get(record) if memo is not None else None
+    if record.memo:
+        record = record._replace(memo=())  # the last stage that reads the cache's answers
+    if payload is not None:
+        result = apply_findings(record.content, findings_from_payload(payload))
+    else:
+        result = redactor.redact(record.content)
+        if memo is not None:
+            memo.put(record, findings_payload(result.findings))
     if not result.findings:
         return record
     counts = result.counts()
@@ -1285,12 +1308,15 @@ def redact_record(record: CodeFile, redactor: Redactor, count: Count) -> Outcome
     return record._replace(content=result.text, **updates)
 
 
-def make_core(config: RedactConfig = RedactConfig()):
-    """Factory run in ``DoFn.setup``: builds the redactor once per worker."""
+def make_core(config: RedactConfig = RedactConfig(), cached: bool = False):
+    """Factory run in ``DoFn.setup``: builds the redactor once per worker; ``cached``: findings
+    come from and go to the per-blob cache (the core's ``memo``)."""
     redactor = Redactor(config)
+    memo = Memo(STAGE, enabled=cached)
 
     def core(record: CodeFile, count: Count) -> Outcome:
-        return redact_record(record, redactor, count)
+        return redact_record(record, redactor, count, memo)
 
+    core.memo = memo
     return core
 

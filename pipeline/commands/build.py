@@ -55,6 +55,9 @@ def register(sub) -> None:
                         help="opt-out registry to apply (default: the packaged registry/optout.yaml)")
     parser.add_argument("--previous", metavar="DIR",
                         help="the previous release: CHANGELOG.md gets an entry for what changed since it")
+    parser.add_argument("--cache", metavar="URI",
+                        help="per-blob results cache (a folder, gs://..., s3://...): read before, written after; "
+                        "the release is the same with or without it, the next build costs what is new")
     parser.add_argument("--tokenizer", metavar="FILE",
                         help="fill num_tokens: a SentencePiece model (Gemma's tokenizer.model) or a tokenizer.json")
     parser.add_argument("--shard-staging", dest="staging_location", metavar="URI",
@@ -104,7 +107,7 @@ def run(args) -> int:
                          optout_registry=args.optout_registry, previous=args.previous, tokenizer=args.tokenizer,
                          source_options=dict(content_store=args.content_store, repo_metadata=args.repo_metadata,
                                              as_of=args.as_of, origin_prefixes=tuple(args.origin_prefix)),
-                         staging_location=args.staging_location, mixture=args.mixture)
+                         staging_location=args.staging_location, mixture=args.mixture, cache=args.cache)
     if manifest.get("dry_run"):
         return 0
     print(summary_table(manifest), file=sys.stderr)

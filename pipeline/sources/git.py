@@ -271,6 +271,9 @@ def portable_reject(reject: Reject, root: str) -> Reject:
 class ReadGitRepositories(beam.PTransform):
     """``files, rejects = pipeline | ReadGitRepositories(folder)``."""
 
+    #: how its records are grouped by blob (transforms.fetch.blob_key): git knows the git id only
+    blob_key_kind = "sha1_git"
+
     def __init__(self, folder: str, max_depth: int = MAX_DEPTH, matcher=None):
         super().__init__()
         self._folder = folder

@@ -319,9 +319,20 @@ class MinHasher:
         fewer than ``ngram`` tokens."""
         return self.sign(texts)[0]
 
-    def sign(self, texts: Sequence[str], shingle_sets: bool = False):
-        """``(signatures, sets)``: :meth:`signatures`, and with ``shingle_sets`` each
-        signed text's sorted unique shingle hashes (for exact Jaccard), else ``None``."""
+    def shingle_sets(self, texts: Sequence[str]) -> List[Optional[np.ndarray]]:
+        """Each text's sorted unique shingle hashes (as :meth:`sign` gives them), ``None`` for
+        texts too short to shingle; without the permutations (most of a signature's cost)."""
+        shingles = self._shingles(texts)
+        sets: List[Optional[np.ndarray]] = [None] * len(texts)
+        if shingles is None:
+            return sets
+        signed, hashed, seg_starts, seg_ends = shingles
+        for row, index in enumerate(signed):
+            sets[index] = np.unique(hashed[seg_starts[row] : seg_ends[row]]).astype(SIG_DTYPE, copy=False)
+        return sets
+
+    def _shingles(self, texts: Sequence[str]):
+        """``(signed text indices, shingle hashes of them concatenated, start, end of each)``, or None."""
         k = self.ngram
         per_text = self.token_hash_arrays(texts)
         token_starts, shingle_counts, signed, parts = [], [], [], []
@@ -334,10 +345,8 @@ class MinHasher:
             signed.append(index)
             parts.append(hashes)
             total_tokens += len(hashes)
-        result: List[Optional[np.ndarray]] = [None] * len(texts)
-        sets: Optional[List[Optional[np.ndarray]]] = [None] * len(texts) if shingle_sets else None
         if not signed:
-            return result, sets
+            return None
         tokens = np.concatenate(parts)
         counts = np.array(shingle_counts, dtype=np.int64)
         seg_ends = np.cumsum(counts)
@@ -347,7 +356,18 @@ class MinHasher:
         windows = xxh32_words([tokens[j : len(tokens) - k + 1 + j] for j in range(k)])
         shift = np.array(token_starts, dtype=np.int64) - seg_starts
         first = np.arange(total, dtype=np.int64) + np.repeat(shift, counts)
-        hashed = windows[first]
+        return signed, windows[first], seg_starts, seg_ends
+
+    def sign(self, texts: Sequence[str], shingle_sets: bool = False):
+        """``(signatures, sets)``: :meth:`signatures`, and with ``shingle_sets`` each
+        signed text's sorted unique shingle hashes (for exact Jaccard), else ``None``."""
+        result: List[Optional[np.ndarray]] = [None] * len(texts)
+        sets: Optional[List[Optional[np.ndarray]]] = [None] * len(texts) if shingle_sets else None
+        shingles = self._shingles(texts)
+        if shingles is None:
+            return result, sets
+        signed, hashed, seg_starts, seg_ends = shingles
+        total = int(seg_ends[-1])
         if shingle_sets:
             for row, index in enumerate(signed):
                 sets[index] = np.unique(hashed[seg_starts[row] : seg_ends[row]]).astype(SIG_DTYPE, copy=False)

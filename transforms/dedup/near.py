@@ -54,7 +54,9 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms import spill
-from transforms.base import BeamCounter, Count
+from transforms.base import CACHE, BeamCounter, Count
+from transforms.cache.beam_io import counter as cache_counter
+from transforms.cache.memo import Memo, memo_without
 from transforms.dedup.components import ConnectedComponents, components
 from transforms.dedup.exact import BestCopy, dedup_key, entry, size_bucket
 from transforms.dedup.minhash import (
@@ -65,6 +67,7 @@ from transforms.dedup.minhash import (
     exact_jaccard,
     lsh_params,
     signature_bytes,
+    signature_from_bytes,
 )
 from transforms.dedup.preference import best
 from transforms.record import CodeFile, unpack
@@ -223,16 +226,54 @@ def near_dedup(records: Iterable[CodeFile], config: NearDedupConfig, count: Coun
 class _SignFn(beam.DoFn):
     """Batches of records -> ``(id, record)``, tagged ``(id, signature)``, tagged short records."""
 
-    def __init__(self, config: NearDedupConfig):
+    def __init__(self, config: NearDedupConfig, cached: bool = False):
         self._config = config
+        self._cached = cached
 
     def setup(self):
         self._hasher = MinHasher(self._config.num_perm, self._config.seed, self._config.ngram)
         self._count = BeamCounter(STAGE)
         self._exact = self._config.verify == "exact"
+        self._memo = Memo(STAGE, enabled=self._cached)
+
+    def _sign(self, batch: List[CodeFile]):
+        """``(signatures, sets)`` of the batch: with the cache, a blob's signature (or its being
+        too short: an empty payload) comes from it, and only the others are signed."""
+        if not self._cached:
+            return self._hasher.sign([r.content for r in batch], shingle_sets=self._exact)
+        payloads = [self._memo.get(record) for record in batch]
+        fresh = [i for i, payload in enumerate(payloads) if payload is None]
+        sigs: List = [None] * len(batch)
+        sets: List = [None] * len(batch)
+        if fresh:
+            new_sigs, new_sets = self._hasher.sign([batch[i].content for i in fresh], shingle_sets=self._exact)
+            for j, i in enumerate(fresh):
+                sigs[i] = new_sigs[j]
+                if self._exact:
+                    sets[i] = new_sets[j]
+                self._memo.put(batch[i], b"" if new_sigs[j] is None else signature_bytes(new_sigs[j]))
+        known = [i for i, payload in enumerate(payloads) if payload]
+        for i in known:
+            sigs[i] = signature_from_bytes(payloads[i])
+        if self._exact and known:
+            for j, found in zip(known, self._hasher.shingle_sets([batch[i].content for i in known])):
+                sets[j] = found
+        return sigs, sets
+
+    def finish_bundle(self):
+        hits, misses = self._memo.take_counts()
+        if hits:
+            cache_counter(f"{STAGE}:hit", hits)
+        if misses:
+            cache_counter(f"{STAGE}:miss", misses)
 
     def process(self, batch: List[CodeFile]):
-        sigs, sets = self._hasher.sign([r.content for r in batch], shingle_sets=self._exact)
+        sigs, sets = self._sign(batch)
+        if self._cached:
+            batch = [record._replace(memo=memo_without(record.memo, STAGE)) if record.memo else record
+                     for record in batch]
+            for entry_ in self._memo.drain():
+                yield beam.pvalue.TaggedOutput(CACHE, tuple(entry_))
         for i, record in enumerate(batch):
             if sigs[i] is None:
                 self._count("short")
@@ -415,18 +456,22 @@ def _park_value(kv):
 class NearDedup(beam.PTransform):
     """``kept = records | NearDedup(config)``: one file per near-duplicate component."""
 
-    def __init__(self, config: NearDedupConfig = NearDedupConfig()):
+    def __init__(self, config: NearDedupConfig = NearDedupConfig(), cache_out: Optional[list] = None):
         super().__init__(label=STAGE)
         self._config = config
         self._bands, self._rows = lsh_params(config)  # on the driver: workers get plain ints
+        self._cache_out = cache_out  # with the cache: signatures come from it; new ones go to this list's output
 
     def expand(self, records):
         config = self._config
         signed = (
             records
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=config.batch_size)
-            | "Sign" >> beam.ParDo(_SignFn(config)).with_outputs(_SIGNATURES, _SETS, _SHORT, main="records")
+            | "Sign" >> beam.ParDo(_SignFn(config, self._cache_out is not None)).with_outputs(
+                _SIGNATURES, _SETS, _SHORT, CACHE, main="records")
         )
+        if self._cache_out is not None:
+            self._cache_out.append(signed[CACHE])
         sigs = signed[_SIGNATURES]
         width = beam.pvalue.AsSingleton(
             sigs | "CountSignatures" >> beam.combiners.Count.Globally() | "GroupWidth" >> beam.Map(group_width)

@@ -41,7 +41,10 @@ The package, by concern:
 
 from __future__ import annotations
 
+from typing import Optional
+
 from transforms.base import Count, Outcome
+from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.language.classifier import (
     EVIDENCE,
     PRIOR,
@@ -81,14 +84,54 @@ STAGE = "language"
 __all__ = [
     "CONTENT_MODELS", "Classifier", "DATA_FILE", "Detection", "EVIDENCE", "EXTRA_HEURISTICS", "GUESSLANG_HINT",
     "GUESSLANG_LABELS", "GUESSLANG_TO_LINGUIST", "GuesslangModel", "LanguageConfig", "Linguist", "MAGIKA_TO_LINGUIST",
-    "MagikaModel", "PRIOR", "Patterns", "STAGE", "UNKNOWN", "by_prior", "classify_record", "compile_pattern",
+    "MagikaModel", "ModelAnswers", "PRIOR", "Patterns", "STAGE", "UNKNOWN", "by_prior", "classify_record", "compile_pattern",
     "extnames", "generated_by_content", "language_types", "load_model", "make_classifier", "make_core", "modeline",
     "required_literals", "shebang_interpreter",
 ]
 
 
-def classify_record(record: CodeFile, classifier: Classifier, count: Count) -> Outcome:
-    detection = classifier(record.path, record.content)
+class ModelAnswers:
+    """The content model as one file sees it: its answers for this text come from the cache
+    (``cached``: the payload's dict) when it has them, else from the model, and are kept
+    (``answers``, ``new``) for the cache. Only the model's answers are cached; names,
+    shebangs, modelines and heuristics run every time."""
+
+    def __init__(self, model, cached: Optional[dict] = None):
+        self.name = model.name
+        self._model = model
+        self.answers = dict(cached or {})
+        self.new = False
+        self.asked = False
+
+    def guess(self, text: str):
+        self.asked = True
+        if "guess" not in self.answers:
+            found = self._model.guess(text)
+            self.answers["guess"] = [found[0], float(found[1])] if found else None
+            self.new = True
+        found = self.answers["guess"]
+        return (found[0], found[1]) if found else None
+
+    def language_scores(self, text: str):
+        self.asked = True
+        if "scores" not in self.answers:
+            self.answers["scores"] = {name: float(score) for name, score in self._model.language_scores(text).items()}
+            self.new = True
+        return self.answers["scores"]
+
+
+def classify_record(record: CodeFile, classifier: Classifier, count: Count, memo: Optional[Memo] = None) -> Outcome:
+    model = None
+    if memo is not None and memo.enabled and classifier.model is not None:
+        payload = memo.peek(record)
+        model = ModelAnswers(classifier.model, memo_loads(payload) if payload is not None else None)
+    detection = classifier(record.path, record.content, model)
+    if model is not None:
+        if model.new:  # the model was asked something the cache did not hold
+            memo.misses += 1
+            memo.put(record, memo_dumps(model.answers))
+        elif model.asked:
+            memo.hits += 1
     count(f"evidence:{detection.evidence}")
     if detection.is_vendor:
         count("vendor")
@@ -99,11 +142,14 @@ def classify_record(record: CodeFile, classifier: Classifier, count: Count) -> O
     )
 
 
-def make_core(config: LanguageConfig = LanguageConfig()):
-    """Factory run in ``DoFn.setup``."""
+def make_core(config: LanguageConfig = LanguageConfig(), cached: bool = False):
+    """Factory run in ``DoFn.setup``; ``cached``: the content model's answers come from and go
+    to the per-blob cache (the core's ``memo``)."""
     classifier = make_classifier(config)
+    memo = Memo(STAGE, enabled=cached)
 
     def core(record: CodeFile, count: Count) -> Outcome:
-        return classify_record(record, classifier, count)
+        return classify_record(record, classifier, count, memo)
 
+    core.memo = memo
     return core

@@ -79,9 +79,11 @@ class Classifier:
             gate = load_gate(getattr(model, "version", model.name)) or Gate({})  # uncalibrated: abstain
         self.gate = gate
 
-    def language(self, path: str, text: str) -> Tuple[str, str, Tuple[str, ...]]:
-        """``(language, evidence, candidates)`` for a file's path and decoded text."""
+    def language(self, path: str, text: str, model=None) -> Tuple[str, str, Tuple[str, ...]]:
+        """``(language, evidence, candidates)`` for a file's path and decoded text; ``model``:
+        the content model to ask instead of the classifier's own (its cached answers)."""
         data = self.linguist
+        model = model if model is not None else self.model
         basename = posixpath.basename(path)
         mode = modeline(text) if text else None
         if mode:
@@ -105,13 +107,13 @@ class Classifier:
                 return found[0], "heuristics", candidates
             candidates = _narrow(candidates, found)
         if candidates:
-            return self._among(text, candidates)
-        if self.model is not None and self.config.model_for_unnamed and text:
-            found = self.model.guess(text)
+            return self._among(text, candidates, model)
+        if model is not None and self.config.model_for_unnamed and text:
+            found = model.guess(text)
             if found:
                 name, score = found
                 if self.gate is None or self.gate.accepts(name, score, text):
-                    return name, self.model.name, ()
+                    return name, model.name, ()
                 return UNKNOWN, "abstained", ()
         return UNKNOWN, "none", ()
 
@@ -119,16 +121,16 @@ class Classifier:
         interpreter = shebang_interpreter(text)
         return self.linguist.by_interpreter(interpreter) if interpreter else ()
 
-    def _among(self, text: str, candidates: Tuple[str, ...]) -> Tuple[str, str, Tuple[str, ...]]:
-        if self.model is not None and text:
-            scores = self.model.language_scores(text)
+    def _among(self, text: str, candidates: Tuple[str, ...], model) -> Tuple[str, str, Tuple[str, ...]]:
+        if model is not None and text:
+            scores = model.language_scores(text)
             best = max(candidates, key=lambda name: (scores.get(name, 0.0), -_PRIOR_RANK.get(name, len(PRIOR))))
             if scores.get(best, 0.0) > 0.0:
-                return best, self.model.name, candidates
+                return best, model.name, candidates
         return by_prior(candidates), "prior", candidates
 
-    def __call__(self, path: str, text: str) -> Detection:
-        language, evidence, candidates = self.language(path, text)
+    def __call__(self, path: str, text: str, model=None) -> Detection:
+        language, evidence, candidates = self.language(path, text, model)
         return Detection(
             language=language,
             evidence=evidence,

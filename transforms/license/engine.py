@@ -6,10 +6,11 @@ import collections
 import hashlib
 import re
 import threading
-from typing import NamedTuple, Tuple
+from typing import Callable, Dict, NamedTuple, Optional, Tuple
 
 from transforms.memory import release_free_memory
 from transforms.base import Count
+from transforms.cache.memo import dumps as memo_dumps, loads as memo_loads
 from transforms.license.config import LicenseConfig
 from transforms.license.spdx import Spdx
 from transforms.license.scancode import _detection_class, install_candidate_filter, install_lazy_false_positive
@@ -104,6 +105,45 @@ class Scanner:
         if tokens and len(covered) >= self._exact_coverage * tokens:
             return exact, True
         return self._index.match(query_string=text, approximate=True), False
+
+
+class MemoScanner:
+    """The scanner as one file sees it, with the per-blob cache (:mod:`transforms.cache`):
+    every ScanCode result the file needs comes from ``cached`` (the payload of an earlier
+    build) when it is there, else from ``scanner()`` (the worker's :class:`Scanner`; asking
+    for it loads ScanCode's index, so a file whose scans are all cached never does). The
+    results it gave (``payload()``) are the file's cache entry; ``new`` says one was computed."""
+
+    def __init__(self, scanner: Callable[[], "Scanner"], cached: Optional[bytes] = None):
+        self._scanner = scanner
+        self.results: Dict[Tuple, ScanResult] = {}
+        self.new = False
+        self.from_cache = 0
+        self.computed = 0
+        if cached is not None:
+            for key0, key1, approximate, expressions, matched, exact_only in memo_loads(cached):
+                self.results[(key0, key1, bool(approximate))] = ScanResult(tuple(expressions), bool(matched),
+                                                                           bool(exact_only))
+
+    def scan(self, key: Tuple[str, str], text: str, cut: bool = False, approximate: bool = True) -> Tuple[ScanResult, bool]:
+        full = (*key, approximate)
+        found = self.results.get(full)
+        if found is not None:
+            self.from_cache += 1
+            return found, True
+        result, hit = self._scanner().scan(key, text, cut, approximate)
+        self.results[full] = result
+        self.new = True
+        self.computed += 1
+        return result, hit
+
+    def results_list(self) -> list:
+        """Every result it gave or holds, as the cache keeps them (JSON lists)."""
+        return [[k0, k1, approximate, list(r.expressions), r.matched, r.exact_only]
+                for (k0, k1, approximate), r in sorted(self.results.items())]
+
+    def payload(self) -> bytes:
+        return memo_dumps(self.results_list())
 
 
 class Engine:

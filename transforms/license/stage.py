@@ -10,12 +10,14 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.memory import Resident
-from transforms.base import REJECTS, BeamCounter, Drop
+from transforms.base import CACHE, REJECTS, BeamCounter, Drop
+from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.record import CodeFile, pack, reject_for, unpack
 from transforms.license.config import RUNTIME_NAMESPACE, STAGE, LicenseConfig
-from transforms.license.names import ancestors, depth_of, folder_of
-from transforms.license.spdx import Spdx, Verdict
-from transforms.license.engine import Engine, forget_scancode_cache, make_engine
+from transforms.license.names import (_is_strong_license_file, ancestors, depth_of, folder_of, is_license_file,
+                                      is_readme, manifest_kind)
+from transforms.license.spdx import Evidence, Spdx, Verdict
+from transforms.license.engine import Engine, MemoScanner, forget_scancode_cache, make_engine
 from transforms.license.scope import assign, extract, folder_verdict
 
 # --------------------------------------------------------------------------- Beam
@@ -35,33 +37,128 @@ class _RuntimeCounter:
 
 
 class _ExtractFn(beam.DoFn):
-    """file -> ``((snapshot, folder), (packed file, header))`` + tagged ``((snapshot, folder), evidence)``."""
+    """file -> ``((snapshot, folder), (packed file, header))`` + tagged ``((snapshot, folder), evidence)``.
 
-    def __init__(self, engine: Resident):
+    ScanCode's index is taken (:class:`Resident`) by the first file of a bundle that needs a
+    scan. With the cache (``cached``), a file's scans come from its ``memo`` where they can
+    (:class:`MemoScanner`), and the results of new scans go to the ``cache`` output."""
+
+    def __init__(self, engine: Resident, config: LicenseConfig, spdx_factory: Callable[[], Spdx],
+                 cached: bool = False):
         self._resident = engine
+        self._config = config
+        self._spdx_factory = spdx_factory
+        self._cached = cached
 
     def setup(self):
         self._count = BeamCounter(STAGE)
         self._runtime = _RuntimeCounter()
+        self._memo = Memo(STAGE, enabled=self._cached)
+        self._spdx = self._spdx_factory() if self._cached else None
 
     def start_bundle(self):
-        self._engine = self._resident.acquire()
+        self._engine = None
+        self._scans = [0, 0]  # (answered by the cache, computed)
+
+    def _acquired(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._resident.acquire()
+        return self._engine
 
     def finish_bundle(self):
-        self._engine = None
-        self._resident.release()
+        if self._engine is not None:
+            self._engine = None
+            self._resident.release()
+        if self._cached:
+            from transforms.cache.beam_io import counter
+
+            hits, misses = self._memo.take_counts()
+            for name, n in (("license:hit", hits), ("license:miss", misses), ("license:scans_cached", self._scans[0]),
+                            ("license:scans_computed", self._scans[1])):
+                if n:
+                    counter(name, n)
 
     def process(self, record: CodeFile):
         try:
-            header, items = extract(record, self._engine, self._count, self._runtime)
+            if self._cached:
+                header, items, new = self._extract_cached(record)
+            else:
+                header, items = extract(record, self._acquired(), self._count, self._runtime)
+                new = None
         except Exception as exc:  # one bad file never stops the run
             self._count("dropped:error")
             yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, STAGE, "error", f"{type(exc).__name__}: {exc}"))
             return
+        if new is not None:
+            self._memo.put(record, new)
+            for entry in self._memo.drain():
+                yield beam.pvalue.TaggedOutput(CACHE, tuple(entry))
         key = (record.snapshot_id, folder_of(record.path))
         for item in items:
             yield beam.pvalue.TaggedOutput(EVIDENCE, (key, item))
         yield key, (pack(record), header)  # every file of the input crosses the folder join: packed
+
+    def _extract_cached(self, record: CodeFile):
+        """:func:`extract` with the cache: ``(header, items, new payload or None)``. The blob's
+        payload (:func:`cached_extract`) holds what extract gave for it in each path role, with
+        the counts it made, and every ScanCode result it needed; a role met before is replayed
+        (no text is read), another one is extracted with the cached scans."""
+        payload = self._memo.peek(record)
+        cached = memo_loads(payload) if payload is not None else {}
+        role = path_role(record.path)
+        done = (cached.get("roles") or {}).get(role)
+        if done is not None:
+            self._memo.hits += 1
+            header, items = replay_extract(done, record.path, self._count)
+            return header, items, None
+        scanner = MemoScanner(lambda: self._acquired().scanner, scans_payload(cached.get("scans", [])))
+        counts = _Recording(self._count)
+        header, items = extract(record, Engine(self._config, self._spdx, scanner), counts, self._runtime)
+        self._scans[0] += scanner.from_cache
+        self._scans[1] += scanner.computed
+        self._memo.misses += 1
+        roles = dict(cached.get("roles") or {})
+        roles[role] = recorded_extract(header, items, counts.counts)
+        return header, items, memo_dumps({"roles": roles, "scans": scanner.results_list()})
+
+
+class _Recording:
+    """A count that also remembers what it counted (for the cache's replay)."""
+
+    def __init__(self, count):
+        self._count = count
+        self.counts: dict = {}
+
+    def __call__(self, name: str, n: int = 1) -> None:
+        self._count(name, n)
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+def path_role(path: str) -> str:
+    """What of a file's path decides what :func:`extract` does with its text."""
+    if is_license_file(path):
+        return "license_file:strong" if _is_strong_license_file(path) else "license_file"
+    return f"other:{int(is_readme(path))}:{manifest_kind(path) or ''}"
+
+
+def recorded_extract(header, items, counts) -> dict:
+    def plain(evidence):
+        return None if evidence is None else [evidence.kind, evidence.expression, evidence.detail]
+
+    return {"header": plain(header), "items": [plain(item) for item in items], "counts": dict(sorted(counts.items()))}
+
+
+def replay_extract(done: dict, path: str, count):
+    """``(header, items)`` of a recorded extract, for a file at ``path``; its counts counted again."""
+    for name, n in done.get("counts", {}).items():
+        count(name, n)
+    header = done.get("header")
+    header = Evidence(header[0], path, header[1], header[2]) if header else None
+    return header, [Evidence(kind, path, expression, detail) for kind, expression, detail in done.get("items", [])]
+
+
+def scans_payload(scans) -> Optional[bytes]:
+    return memo_dumps(scans) if scans else None
 
 
 def _ask_ancestors(key: Tuple[str, str]) -> Iterator[Tuple[Tuple[str, str], str]]:
@@ -151,18 +248,22 @@ class License(beam.PTransform):
     """``kept, rejects = records | License(config)``: see the module docstring for the graph."""
 
     def __init__(self, config: LicenseConfig = LicenseConfig(), engine_factory: Optional[Callable[[], Engine]] = None,
-                 spdx_factory: Callable[[], Spdx] = Spdx):
+                 spdx_factory: Callable[[], Spdx] = Spdx, cache_out: Optional[list] = None):
         super().__init__(label=STAGE)
         self._config = config
         self._engine_factory = engine_factory or functools.partial(make_engine, config)
         self._spdx_factory = spdx_factory
+        self._cache_out = cache_out  # with the cache: ScanCode results per blob from it; new ones to this list
 
     def expand(self, records):
         engine = Resident(f"license-engine-{uuid.uuid4().hex}", self._engine_factory,
                           self._config.release_idle_seconds, forget_scancode_cache)
-        extracted = records | "Extract" >> beam.ParDo(_ExtractFn(engine)).with_outputs(
-            EVIDENCE, REJECTS, main="files"
-        )
+        cached = self._cache_out is not None
+        extracted = records | "Extract" >> beam.ParDo(
+            _ExtractFn(engine, self._config, self._spdx_factory, cached)).with_outputs(EVIDENCE, REJECTS, CACHE,
+                                                                                      main="files")
+        if cached:
+            self._cache_out.append(extracted[CACHE])
         files = extracted.files
         asks = (
             files

@@ -80,6 +80,9 @@ def latest_snapshots(export: str, where: VisitFilter = VisitFilter()) -> Dict[st
 class ReadSwhExport(beam.PTransform):
     """``files, rejects = pipeline | ReadSwhExport(export, content_store, ...)``."""
 
+    #: how its records are grouped by blob (transforms.fetch.blob_key): the export gives every blob's sha1
+    blob_key_kind = "sha1"
+
     def __init__(self, export: str, content_store: str, as_of: Optional[str] = None,
                  origin_prefixes: Sequence[str] = (), repo_metadata: Optional[str] = None,
                  max_depth: int = MAX_DEPTH, max_entries: int = MAX_ENTRIES, matcher=None,
