@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from manifests.manifest import read_manifest, registry_digest_of
 
@@ -145,8 +145,11 @@ def diff_releases(
     new_root: str,
     old_manifest: Optional[Mapping[str, Any]] = None,
     new_manifest: Optional[Mapping[str, Any]] = None,
+    with_keys: bool = False,
 ) -> Dict[str, Any]:
-    """The difference between two releases as plain data (see the module docstring)."""
+    """The difference between two releases as plain data (see the module docstring);
+    ``with_keys``: also the ``(repo_name, path, blob_id)`` of every file added and removed
+    (``keys``: ``{"added": set, "removed": set}``), for :func:`change_reasons`."""
     # a manifest given in memory is compared as it reads back from JSON (tuples are lists there)
     old = json.loads(json.dumps(old_manifest)) if old_manifest is not None else read_manifest(old_root)
     new = json.loads(json.dumps(new_manifest)) if new_manifest is not None else read_manifest(new_root)
@@ -154,6 +157,8 @@ def diff_releases(
     old_counted = bool((old.get("inputs") or {}).get("tokenizer"))
     new_counted = bool((new.get("inputs") or {}).get("tokenizer"))
     languages = []
+    all_added: Set[Key] = set()
+    all_removed: Set[Key] = set()
     for language in sorted(set(old_shards) | set(new_shards)):
         before, after = old_shards.get(language, []), new_shards.get(language, [])
         new_entry = new.get("languages", {}).get(language, {})
@@ -164,6 +169,9 @@ def diff_releases(
         added = sorted(set(new_rows) - set(old_rows))
         removed = sorted(set(old_rows) - set(new_rows))
         changed = [k for k in sorted(set(new_rows) & set(old_rows)) if new_rows[k] != old_rows[k]]
+        if with_keys:
+            all_added.update(added)
+            all_removed.update(removed)
         languages.append({
             "language": language,
             "files_before": len(old_rows),
@@ -182,7 +190,9 @@ def diff_releases(
         })
     old_repos, new_repos = repositories(old_root, old), repositories(new_root, new)
     old_inputs, new_inputs = old.get("inputs") or {}, new.get("inputs") or {}
+    keys = {"keys": {"added": all_added, "removed": all_removed}} if with_keys else {}
     return {
+        **keys,
         "old_version": old["version"],
         "new_version": new["version"],
         "languages": languages,
@@ -219,6 +229,79 @@ def diff_releases(
 # ---------------------------------------------------------------------------
 
 
+#: a stage that dropped a previously released file -> the reason the changelog gives
+_STAGE_REASONS = {"license": "license changed", "filters": "filters changed", "exact_dedup": "dedup winner changed",
+                  "near_dedup": "dedup winner changed"}
+
+
+def change_reasons(diff: Mapping[str, Any], fates: Mapping[str, int],
+                   opted_out: Callable[[str], bool] = lambda repo: False) -> Dict[str, Any]:
+    """Files added, removed and changed since the previous release, counted by reason.
+
+    ``diff``: :func:`diff_releases` with ``with_keys``; ``fates``: why the build dropped files
+    the previous release held (``{"<stage>:<reason>": n}``, from ``build --previous``: every
+    stage counts them, and a dedup counts ``<stage>:new_winner`` for each cluster whose kept
+    copy is no longer the released one); ``opted_out(repo_name)``: the registry's verdict.
+
+    Removed: content changed upstream (the path is released with other content), opted out,
+    then the stage that dropped it (license changed, filters changed, dedup winner changed,
+    other stages by their reason), and what is left: removed upstream (the file, or its
+    repository, is gone from the source). Added: content changed upstream, dedup winner
+    changed, and new upstream (a path no earlier release held, e.g. a new repository, or a
+    file newly kept). Changed: same file and content id, other content bytes or tokens
+    (redaction or tokenizer changed)."""
+    added, removed = set(diff["keys"]["added"]), set(diff["keys"]["removed"])
+    moved = added & removed  # a file whose language changed: in both, not a change of the file
+    added -= moved
+    removed -= moved
+    new_paths = {(repo, path) for repo, path, _blob in added}
+    old_paths = {(repo, path) for repo, path, _blob in removed}
+    removed_reasons: Dict[str, int] = {}
+    added_reasons: Dict[str, int] = {}
+
+    def add(reasons: Dict[str, int], reason: str, n: int) -> None:
+        if n > 0:
+            reasons[reason] = reasons.get(reason, 0) + n
+
+    rewritten = sum(1 for repo, path, _blob in removed if (repo, path) in new_paths)
+    add(removed_reasons, "content changed upstream", rewritten)
+    opted = sum(1 for repo, path, _blob in removed if (repo, path) not in new_paths and opted_out(repo))
+    add(removed_reasons, "opted out", opted)
+    dropped = 0
+    winners = 0
+    for name, n in sorted(fates.items()):
+        stage, _, reason = name.partition(":")
+        if reason == "new_winner":
+            winners += n
+            continue
+        add(removed_reasons, _STAGE_REASONS.get(stage, f"dropped by {stage} ({reason})"), n)
+        dropped += n
+    add(removed_reasons, "removed upstream", len(removed) - rewritten - opted - dropped)
+    changed_upstream = sum(1 for repo, path, _blob in added if (repo, path) in old_paths)
+    add(added_reasons, "content changed upstream", changed_upstream)
+    add(added_reasons, "dedup winner changed", min(winners, len(added) - changed_upstream))
+    add(added_reasons, "new upstream", len(added) - changed_upstream - winners)
+    changed = sum(row["files_changed"] for row in diff["languages"])
+    return {"added": dict(sorted(added_reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "removed": dict(sorted(removed_reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "changed": {"content rewritten (redaction or tokenizer changed)": changed} if changed else {},
+            "moved_language": len(moved)}
+
+
+def _reason_lines(reasons: Optional[Mapping[str, Any]]) -> List[str]:
+    if reasons is None:
+        return []
+    lines = ["", "### Why", ""]
+    rows = [(kind, reason, n) for kind in ("added", "removed", "changed") for reason, n in reasons[kind].items()]
+    if not rows and not reasons["moved_language"]:
+        return lines + ["No file added, removed or changed."]
+    lines += ["| files | count | reason |", "|---|---:|---|"]
+    lines += [f"| {kind} | {n:,} | {reason} |" for kind, reason, n in rows]
+    if reasons["moved_language"]:
+        lines.append(f"| moved | {reasons['moved_language']:,} | language changed (same file and content) |")
+    return lines
+
+
 def _n(value: Optional[int], sign: str = "") -> str:
     if value is None:
         return "n/a"
@@ -241,11 +324,13 @@ def _value(value: Any) -> str:
     return f"`{value!r}`" if isinstance(value, str) else f"`{value}`"
 
 
-def format_entry(diff: Mapping[str, Any], optout_removed: Union[None, int, Sequence[str]] = None) -> str:
+def format_entry(diff: Mapping[str, Any], optout_removed: Union[None, int, Sequence[str]] = None,
+                 reasons: Optional[Mapping[str, Any]] = None) -> str:
     """One changelog entry for ``diff`` (from :func:`diff_releases`), ending with a newline.
 
     ``optout_removed``: repositories a patch release removed at their owners'
-    request (a count, or the names, of which only the count is printed).
+    request (a count, or the names, of which only the count is printed);
+    ``reasons``: :func:`change_reasons` (a build with ``--previous``).
     """
     lines = [f"## {diff['new_version']}", "", f"Changes since {diff['old_version']}.", "", "### Files", ""]
     rows = diff["languages"]
@@ -273,6 +358,7 @@ def format_entry(diff: Mapping[str, Any], optout_removed: Union[None, int, Seque
         lines += ["", "Languages not listed are unchanged (identical shards)."]
     else:
         lines.append("No file added, removed or changed: every shard is identical.")
+    lines += _reason_lines(reasons)
     repos = diff["repositories"]
     lines += [
         "",
@@ -418,6 +504,13 @@ def release_entry(
     if not previous_root:
         return first_entry(manifest)
     return format_entry(diff_releases(previous_root, root, new_manifest=manifest), optout_removed=optout_removed)
+
+
+def recorded_reasons(diff: Mapping[str, Any], new_manifest: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The reasons a release's manifest recorded (``changes``), if they are against ``diff``'s old
+    version: ``codestack diff OLD NEW`` then prints the entry ``build --previous OLD`` wrote."""
+    changes = new_manifest.get("changes") or {}
+    return changes.get("reasons") if changes.get("since") == diff["old_version"] else None
 
 
 def update_changelog(root: str, entry: str, previous_root: Optional[str] = None) -> str:

@@ -10,7 +10,7 @@ import os
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from manifests.card import write_card
-from manifests.changelog import CHANGELOG, release_entry, update_changelog
+from manifests.changelog import CHANGELOG, change_reasons, diff_releases, format_entry, release_entry, update_changelog
 from manifests.checksums import sha256_file, write_sums
 from manifests.manifest import write_manifest
 
@@ -27,6 +27,8 @@ def finish_release(
     previous_root: Optional[str] = None,
     changelog_entry: Optional[str] = None,
     optout_removed: Union[None, int, Sequence[str]] = None,
+    fates: Optional[Mapping[str, int]] = None,
+    opted_out=None,
 ) -> Dict[str, Any]:
     """Write the documents, the manifest and SHA256SUMS of the release at ``root``.
 
@@ -34,9 +36,18 @@ def finish_release(
     ``previous_root``: the previous release; the changelog entry is the diff
     against it, on top of its CHANGELOG.md. ``changelog_entry`` replaces the
     computed entry; ``optout_removed`` is passed to it (see
-    :func:`manifests.changelog.format_entry`). Returns the manifest written.
+    :func:`manifests.changelog.format_entry`); ``fates`` and ``opted_out`` (a build with
+    ``--previous``) give the entry its reasons (:func:`manifests.changelog.change_reasons`).
+    Returns the manifest written.
     """
-    entry = changelog_entry or release_entry(root, manifest, previous_root, optout_removed)
+    if changelog_entry is None and previous_root and fates is not None:
+        # why files came and went: in the entry, and in the manifest (``changes``) for ``codestack diff``
+        diff = diff_releases(previous_root, root, new_manifest=manifest, with_keys=True)
+        reasons = change_reasons(diff, fates, opted_out or (lambda repo: False))
+        manifest = {**manifest, "changes": {"since": diff["old_version"], "reasons": reasons}}
+        entry = format_entry(diff, optout_removed=optout_removed, reasons=reasons)
+    else:
+        entry = changelog_entry or release_entry(root, manifest, previous_root, optout_removed)
     update_changelog(root, entry, previous_root)
     documents = write_card(root, manifest, entry)
     final = dict(manifest)

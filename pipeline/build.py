@@ -38,7 +38,8 @@ from pipeline.sink import PARQUET_SCHEMA, ShardInfo, read_index
 from pipeline.stats import read_stats
 from pipeline.versions import codestack_version, data_versions
 from transforms.spill import spilling
-from transforms.base import NAMESPACE
+from transforms.base import FATES, NAMESPACE
+from transforms.previous import previous_shards
 
 STAGING = ".staging"
 #: what a build may find (and clear) in an output folder left by a killed run
@@ -189,6 +190,17 @@ def counter_value(item) -> int:
     return int(value or 0)
 
 
+def namespace_counters(result, namespace: str) -> Dict[str, int]:
+    """``{counter: value}`` of one counter namespace (e.g. the cache's) of a finished pipeline."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    out: Dict[str, int] = collections.defaultdict(int)
+    for item in result.metrics().query(MetricsFilter())["counters"]:
+        if item.key.metric.namespace == namespace:
+            out[item.key.metric.name] += counter_value(item)
+    return dict(sorted(out.items()))
+
+
 def collect_counters(result) -> Dict[str, Dict[str, int]]:
     """``{stage: {counter: value}}`` from the finished pipeline's metrics."""
     from apache_beam.metrics.metric import MetricsFilter
@@ -213,6 +225,7 @@ def check_error_budget(counters: Dict[str, Dict[str, int]], budget: ErrorsConfig
 
 
 def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str, Dict[str, int]],
+            fates: Optional[Dict[str, int]] = None, opted_out=None,
             previous: Optional[str] = None, mixture: Optional[dict] = None,
             log: Callable[[str], None] = lambda msg: None, enabled: Sequence[str] = ()) -> dict:
     """Move the staged shards into place, then write the changelog (against the
@@ -238,7 +251,7 @@ def publish(output: str, staging: str, manifest_fields: dict, counters: Dict[str
         except mixtures.MixtureError as exc:
             log(f"codestack: warning: --mixture not applied: {exc}")
     clear_staging(staging)
-    return finish_release(output, manifest, previous_root=previous)
+    return finish_release(output, manifest, previous_root=previous, fates=fates, opted_out=opted_out)
 
 
 def run_build(
@@ -297,7 +310,7 @@ def run_build(
         cache_plan = build_cache.prepare(cache, config, staging, log)
     pipeline = beam.Pipeline(runner=runner, options=options) if runner else beam.Pipeline(options=options)
     build_graph(pipeline, source, config, staging, registry=registry, tokenizer=tokenizer_spec, needles=needles,
-                cache=cache_plan)
+                cache=cache_plan, previous=previous_shards(previous) if previous else ())
     # local runners: packed records wait in files under the staging folder, not in the runner's memory
     spill_folder = os.path.join(staging, "spill") if spill and runner is not None and "://" not in staging else None
     if runner is not None:  # local: the driver and the worker processes it starts use two malloc arenas
@@ -335,7 +348,11 @@ def run_build(
         tokenizer=tokenizer_info,
     )
     enabled = [stage for stage, on in (("malware", scanner), ("decontaminate", benchmarks)) if on]
-    return publish(output, staging, manifest_fields, counters, previous=os.path.abspath(previous) if previous else None,
+    fates = namespace_counters(result, FATES) if previous else None  # why files of the previous release left
+    matcher = registry.matcher()
+    return publish(output, staging, manifest_fields, counters, fates=fates,
+                   opted_out=lambda repo: matcher.match(repo_name=repo) is not None,
+                   previous=os.path.abspath(previous) if previous else None,
                    mixture=mixture_spec, log=log, enabled=enabled)
 
 

@@ -8,7 +8,6 @@ what the cache did is logged and kept in the cache's own index, never in ``manif
 
 from __future__ import annotations
 
-import collections
 import json
 from typing import Callable, Dict, Optional
 
@@ -50,15 +49,9 @@ def prepare(uri: str, config: Config, staging: str, log: Callable[[str], None]) 
 
 def cache_counters(result) -> Dict[str, int]:
     """The cache's counters (namespace ``codestack-cache``) of a finished pipeline."""
-    from apache_beam.metrics.metric import MetricsFilter
+    from pipeline.build import namespace_counters
 
-    from pipeline.build import counter_value
-
-    out: Dict[str, int] = collections.defaultdict(int)
-    for item in result.metrics().query(MetricsFilter())["counters"]:
-        if item.key.metric.namespace == NAMESPACE:
-            out[item.key.metric.name] += counter_value(item)
-    return dict(sorted(out.items()))
+    return namespace_counters(result, NAMESPACE)
 
 
 def publish(plan: CachePlan, counters: Dict[str, int], release: str, log: Callable[[str], None]) -> Optional[str]:

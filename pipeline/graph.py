@@ -27,6 +27,7 @@ from transforms.dedup import exact as exact_dedup
 from transforms.dedup import near as near_dedup
 from transforms.base import Stage
 from transforms.cache.beam_io import ReadCache, WriteCache
+from transforms.previous import ReadPrevious
 from transforms.record import Reject
 
 #: stage names in graph order (counter namespaces ``codestack.<stage>``)
@@ -45,11 +46,12 @@ def count_tokens(records, tokenizer):
 
 
 def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config, staging: str, registry=None,
-                tokenizer=None, needles=None, cache=None) -> None:
+                tokenizer=None, needles=None, cache=None, previous=()) -> None:
     """``registry``: the opt-out :class:`registry.Registry` (default: the packaged one);
     ``tokenizer``: a :class:`transforms.tokens.TokenizerSpec` to fill ``num_tokens`` (default: none);
     ``needles``: where the driver staged the benchmarks' needle table (default: no decontamination);
-    ``cache``: a :class:`transforms.cache.beam_io.CachePlan` (``--cache``; default: none)."""
+    ``cache``: a :class:`transforms.cache.beam_io.CachePlan` (``--cache``; default: none);
+    ``previous``: the data shards of the ``--previous`` release (default: none)."""
     if hasattr(source, "set_staging"):  # a source that leaves its inputs digest for the driver
         source.set_staging(staging)
     files, source_rejects = pipeline | "Source" >> source
@@ -73,7 +75,12 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
         if cache.reads:
             cache_in = pipeline | "ReadCache" >> ReadCache(cache.reads, getattr(source, "blob_key_kind", "both"))
     cached = cache_out is not None
-    decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers, cache=cache_in, cache_out=cache_out)
+    # --previous: the previous release's files join that group-by-blob too: a file it held is
+    # marked (dedup keeps it where nothing else decides; each stage counts why one leaves)
+    key_kind = getattr(source, "blob_key_kind", "both")
+    previous_in = pipeline | "ReadPrevious" >> ReadPrevious(previous, key_kind) if previous else None
+    decoded, decode_rejects = files | fetch.FetchDecode(config.decode, readers, cache=cache_in, cache_out=cache_out,
+                                                        previous=previous_in)
     # malware: ClamAV (clamd) scans every decoded file's bytes; what it flags, or cannot scan, leaves here
     malware_rejects = pipeline | "NoMalwareRejects" >> beam.Create([]).with_output_types(Reject)
     if config.malware.enabled:

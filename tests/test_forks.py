@@ -48,8 +48,8 @@ def reads(monkeypatch):
 class PerRecordDecode(beam.PTransform):
     """The decode stage as it was: a Reshuffle, then every record read and decoded by itself."""
 
-    def __init__(self, config, readers=None, cache=None, cache_out=None):
-        assert cache is None and cache_out is None  # builds without --cache only
+    def __init__(self, config, readers=None, cache=None, cache_out=None, previous=None):
+        assert cache is None and cache_out is None and previous is None  # builds without --cache or --previous
         super().__init__(label=fetch.STAGE)
         self._config, self._readers = config, dict(readers or {})
 

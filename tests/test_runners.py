@@ -172,3 +172,28 @@ def test_export_on_the_portable_runner_gives_the_same_bytes(tmp_path, worker_poo
                beam_args=["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=EXTERNAL",
                           f"--environment_config=localhost:{worker_pool}"])
     assert open(os.path.join(portable, "SHA256SUMS")).read() == open(os.path.join(local, "SHA256SUMS")).read()
+
+
+def test_a_cached_build_on_the_portable_runner_and_a_cache_on_s3(tmp_path, worker_pool, s3_bucket):
+    """build --cache: the workers of the portable runner read and write the cache (a folder),
+    the local runner reads and writes one on S3; every release is the cold build's, byte for byte,
+    and the second build of each takes its answers from the cache."""
+    from pipeline.cache import cache_counters
+
+    endpoint, _client = s3_bucket
+    repos = str(tmp_path / "repos")
+    build_samples(repos)
+    cold = str(tmp_path / "cold")
+    run_build(f"git:{repos}", cold, "0.1.0", log=QUIET)
+    portable = ["--runner=PortableRunner", "--job_endpoint=embed", "--environment_type=EXTERNAL",
+                f"--environment_config=localhost:{worker_pool}"]
+    s3_flags = [f"--s3_endpoint_url={endpoint}", "--s3_access_key_id=testing", "--s3_secret_access_key=testing",
+                "--s3_region_name=us-east-1"]
+    for name, flags, cache in (("portable", portable, str(tmp_path / "cache")), ("s3", s3_flags, "s3://codestack/cache")):
+        for attempt in ("fill", "cached"):
+            out = str(tmp_path / f"{name}-{attempt}")
+            seen = {}
+            run_build(f"git:{repos}", out, "0.1.0", log=QUIET, beam_args=flags, cache=cache,
+                      on_result=lambda result: seen.update(cache_counters(result)))
+            assert open(os.path.join(out, "SHA256SUMS")).read() == open(os.path.join(cold, "SHA256SUMS")).read()
+        assert seen.get("decode:hit", 0) > 0 and not [k for k in seen if k.endswith(":miss")], (name, seen)

@@ -28,6 +28,8 @@ from transforms.record import CodeFile, Reject, reject_for
 REJECTS = "rejects"
 #: Tag of the new cache entries of a cached stage (:mod:`transforms.cache`).
 CACHE = "cache"
+#: Counter namespace of why files of the previous release left (``build --previous``, :mod:`transforms.previous`)
+FATES = "codestack-previous"
 #: Counter namespace prefix; a stage ``decode`` counts in ``codestack.decode``.
 NAMESPACE = "codestack"
 
@@ -125,18 +127,26 @@ class BeamCounter:
             self._mirror.add(self._stage, name, n)
 
 
+def count_fate(stage: str, record: CodeFile, reason: str, n: int = 1) -> None:
+    """A file of the previous release left at ``stage`` for ``reason`` (counted only for such files)."""
+    if record.released_before and n:
+        Metrics.counter(FATES, f"{stage}:{reason}").inc(n)
+
+
 def apply_core(stage: str, core: Core, record: CodeFile, count: Count) -> Iterable:
     """Run one core on one record; yield the kept record or a tagged reject."""
     try:
         out = core(record, count)
     except Exception as exc:  # one bad record never kills a run
         count("dropped:error")
+        count_fate(stage, record, "error")
         yield beam.pvalue.TaggedOutput(
             REJECTS, reject_for(record, stage, "error", f"{type(exc).__name__}: {exc}")
         )
         return
     if isinstance(out, Drop):
         count(f"dropped:{out.reason}")
+        count_fate(stage, record, out.reason)
         if out.dead_letter:
             yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, stage, out.reason, out.detail))
         return

@@ -69,10 +69,11 @@ class CodeFile(NamedTuple):
     locator: str = ""  # where fetch reads the bytes, e.g. ``git:/path/to/repo``
     owner_github_id: Optional[int] = None  # GitHub id of the owner (repository metadata), for the opt-out
     memo: Tuple[Tuple[str, bytes], ...] = ()  # cached per-blob answers of later stages (transforms.cache.memo)
+    released_before: bool = False  # this file (repo, path, blob) is in the --previous release
 
 
 #: Columns that only exist inside the pipeline.
-INTERNAL_FIELDS = ("origin_url", "locator", "owner_github_id", "memo")
+INTERNAL_FIELDS = ("origin_url", "locator", "owner_github_id", "memo", "released_before")
 #: Columns of a released shard, in order.
 RELEASE_FIELDS = tuple(f for f in CodeFile._fields if f not in INTERNAL_FIELDS)
 #: Columns holding ISO-8601 timestamps.

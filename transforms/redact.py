@@ -1287,8 +1287,8 @@ def redact_record(record: CodeFile, redactor: Redactor, count: Count, memo: Opti
     """Redact one file; add the per-category counts to the record and the counters. With the
     cache (``memo``), a blob's findings come from it when it has them (no scan)."""
     payload = memo.get(record) if memo is not None else None
-    if record.memo:
-        record = record._replace(memo=())  # the last stage that reads the cache's answers
+    if record.memo or record.released_before:  # the last stage that reads either: the sink never sees them
+        record = record._replace(memo=(), released_before=False)
     if payload is not None:
         result = apply_findings(record.content, findings_from_payload(payload))
     else:

@@ -26,8 +26,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from manifests.changelog import diff_releases, format_entry
-    from manifests.manifest import MANIFEST
+    from manifests.changelog import diff_releases, format_entry, recorded_reasons
+    from manifests.manifest import MANIFEST, read_manifest
     from pipeline.errors import UsageError
 
     for root in (args.old, args.new):
@@ -37,8 +37,9 @@ def run(args) -> int:
         diff = diff_releases(args.old, args.new)
     except (OSError, ValueError, KeyError) as exc:
         raise UsageError(f"cannot compare {args.old} and {args.new}: {exc.__class__.__name__}: {exc}") from exc
+    reasons = recorded_reasons(diff, read_manifest(args.new))
     if args.format == "json":
-        print(json.dumps(diff, indent=2, sort_keys=True))
+        print(json.dumps({**diff, **({"reasons": reasons} if reasons else {})}, indent=2, sort_keys=True))
     else:
-        sys.stdout.write(format_entry(diff))
+        sys.stdout.write(format_entry(diff, reasons=reasons))
     return 0

@@ -16,9 +16,10 @@ import hashlib
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import apache_beam as beam
+from apache_beam.metrics import Metrics
 
-from transforms.base import BeamCounter, Count
-from transforms.dedup.preference import best, preference_key
+from transforms.base import FATES, BeamCounter, Count
+from transforms.dedup.preference import RELEASED_BEFORE, best, preference_key
 from transforms.record import CodeFile, pack, unpack
 
 STAGE = "exact_dedup"
@@ -68,7 +69,8 @@ def exact_dedup(records: Iterable[CodeFile], count: Count) -> List[CodeFile]:
 
 #: a record as it crosses a dedup shuffle: its preference key and the packed record
 Entry = Tuple[Tuple, bytes]
-Accumulator = Optional[Tuple[Entry, int]]
+#: the preferred entry so far, the copies seen, and how many of them the previous release held
+Accumulator = Optional[Tuple[Entry, int, int]]
 
 
 def entry(record: CodeFile) -> Entry:
@@ -80,24 +82,40 @@ def _better(a: Entry, b: Entry) -> Entry:
     return a if a[0] <= b[0] else b
 
 
+def _released(value: Entry) -> int:
+    return int(value[0][RELEASED_BEFORE] == 0)
+
+
+def count_lost_released(stage: str, acc: Tuple[Entry, int, int], reason: str) -> None:
+    """``build --previous``: copies the previous release held that are not the kept one
+    (``<stage>:<reason>``), and ``<stage>:new_winner`` when the kept copy is not a released one."""
+    best_entry, _copies, released = acc
+    lost = released - _released(best_entry)
+    if lost:
+        Metrics.counter(FATES, f"{stage}:{reason}").inc(lost)
+        if not _released(best_entry):
+            Metrics.counter(FATES, f"{stage}:new_winner").inc()
+
+
 class BestCopy(beam.CombineFn):
-    """Combines the :func:`entry` of each copy of a blob into ``(preferred entry, number of copies)``:
-    the preference keys decide, the packed records ride along unopened."""
+    """Combines the :func:`entry` of each copy of a blob into ``(preferred entry, number of copies,
+    copies the previous release held)``: the preference keys decide, the packed records ride
+    along unopened."""
 
     def create_accumulator(self) -> Accumulator:
         return None
 
     def add_input(self, acc: Accumulator, value: Entry) -> Accumulator:
         if acc is None:
-            return value, 1
-        return _better(acc[0], value), acc[1] + 1
+            return value, 1, _released(value)
+        return _better(acc[0], value), acc[1] + 1, acc[2] + _released(value)
 
     def merge_accumulators(self, accumulators: Iterable[Accumulator]) -> Accumulator:
         merged = None
         for acc in accumulators:
             if acc is None:
                 continue
-            merged = acc if merged is None else (_better(merged[0], acc[0]), merged[1] + acc[1])
+            merged = acc if merged is None else (_better(merged[0], acc[0]), merged[1] + acc[1], merged[2] + acc[2])
         return merged
 
     def extract_output(self, acc: Accumulator) -> Accumulator:
@@ -113,8 +131,10 @@ class _EmitBest(beam.DoFn):
         self._count = BeamCounter(self._stage)
 
     def process(self, element):
-        _key, ((_preference, packed), copies) = element
+        _key, acc = element
+        (_preference, packed), copies, _released_copies = acc
         count_copies(self._count, copies)
+        count_lost_released(self._stage, acc, "duplicate")
         yield unpack(packed)
 
 

@@ -58,7 +58,7 @@ from transforms.base import CACHE, BeamCounter, Count
 from transforms.cache.beam_io import counter as cache_counter
 from transforms.cache.memo import Memo, memo_without
 from transforms.dedup.components import ConnectedComponents, components
-from transforms.dedup.exact import BestCopy, dedup_key, entry, size_bucket
+from transforms.dedup.exact import BestCopy, count_lost_released, dedup_key, entry, size_bucket
 from transforms.dedup.minhash import (
     MinHasher,
     NearDedupConfig,
@@ -444,8 +444,10 @@ class _EmitComponentFn(beam.DoFn):
         self._count = BeamCounter(STAGE)
 
     def process(self, element):
-        _label, ((_preference, packed), size) = element
+        _label, acc = element
+        (_preference, packed), size, _released_copies = acc
         count_component(self._count, size)
+        count_lost_released(STAGE, acc, "near_duplicate")
         yield unpack(packed)
 
 

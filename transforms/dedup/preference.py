@@ -2,8 +2,9 @@
 
 Best first: a permissive license, then no license, then a non-permissive one
 (anything else after those); then more stars, more forks, the newer revision
-(``committer_date``; a file without one is older than any dated one); then
-``repo_name`` and ``path`` in ascending order; ``blob_id``, ``snapshot_id``,
+(``committer_date``; a file without one is older than any dated one); then a file
+the previous release held (``build --previous``: releases stay stable where nothing
+else decides); then ``repo_name`` and ``path`` in ascending order; ``blob_id``, ``snapshot_id``,
 ``revision_id`` and ``content_id`` break what is left, so two different records
 never tie and the choice never depends on the order records arrive in.
 """
@@ -42,6 +43,7 @@ def preference_key(record: CodeFile) -> Tuple:
         -int(record.star_events_count or 0),
         -int(record.fork_events_count or 0),
         (0, -when) if when is not None else (1, 0),
+        0 if record.released_before else 1,
         record.repo_name or "",
         record.path or "",
         record.blob_id or "",
@@ -49,6 +51,10 @@ def preference_key(record: CodeFile) -> Tuple:
         record.revision_id or "",
         record.content_id or "",
     )
+
+
+#: position of the "released before" mark in :func:`preference_key`
+RELEASED_BEFORE = 4
 
 
 def best(records: Iterable[CodeFile]) -> CodeFile:

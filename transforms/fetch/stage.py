@@ -14,6 +14,7 @@ from transforms.cache.beam_io import ENTRY, RECORD, counter as cache_counter, pa
 from transforms.cache.memo import Memo, memo_get, memo_of, memo_without
 from transforms.fetch.core import STAGE, DecodeConfig, Shared, occurrence
 from transforms.fetch.group import InFlight, MemoDecoder, ReaderFactories, blob_key, make_readers
+from transforms.previous import PREVIOUS, parse_previous
 from transforms.record import CodeFile, pack, unpack
 
 
@@ -21,13 +22,17 @@ class _Unpacked:
     """A group's packed records (a GroupByKey's values), unpacked one at a time as iterated;
     the cache's entries in the group (:mod:`transforms.cache.beam_io`) are passed over."""
 
-    def __init__(self, packed: Iterable[bytes]):
+    def __init__(self, packed: Iterable[bytes], released: frozenset = frozenset()):
         self._packed = packed
+        self._released = released  # (repo_name, path) of the blob's file in the --previous release
 
     def __iter__(self) -> Iterator[CodeFile]:
         for value in self._packed:
             if value[:1] == RECORD:
-                yield unpack(memoryview(value)[1:])
+                record = unpack(memoryview(value)[1:])
+                if self._released and (record.repo_name, record.path) in self._released:
+                    record = record._replace(released_before=True)
+                yield record
 
 
 def keyed(record: CodeFile) -> Tuple[str, bytes]:
@@ -48,10 +53,12 @@ class _FetchDecodeFn(beam.DoFn):
     cache, a group also holds the blob's cached answers: they become each occurrence's
     ``memo``, and a decode done afresh leaves its answer on the ``cache`` output."""
 
-    def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories], cached: bool = False):
+    def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories], cached: bool = False,
+                 joined: bool = False):
         self._config = config
         self._readers = dict(readers or {})
         self._cached = cached
+        self._joined = joined or cached  # the group may hold the cache's entries or the previous release's rows
 
     def setup(self):
         self._read = make_readers(self._config, self._readers)
@@ -65,16 +72,21 @@ class _FetchDecodeFn(beam.DoFn):
 
     def process(self, group, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
         _key, values = group
-        memo, payload = (), None
-        if self._cached:  # a first pass over the group for the cache's entries (tags only)
-            found, records = [], False
+        memo, payload, released = (), None, frozenset()
+        if self._joined:  # a first pass over the group for what joined the records (tags only)
+            found, previous, records = [], [], False
             for value in values:
-                if value[:1] == ENTRY:
+                tag = value[:1]
+                if tag == ENTRY:
                     found.append(parse_entry(value))
+                elif tag == PREVIOUS:
+                    previous.append(parse_previous(value))
                 else:
                     records = True
             if not records:
-                return ()  # a cached blob no file of this build holds
+                return ()  # a cached blob, or a released file, that no file of this build holds
+            released = frozenset(previous)
+        if self._cached:
             if found:
                 memo = memo_of((stage, body) for _shard, stage, body in found)
                 payload = memo_get(memo, STAGE)
@@ -83,7 +95,7 @@ class _FetchDecodeFn(beam.DoFn):
                     cache_counter(f"used:{shard}")  # blobs this build took from each shard
             cache_counter("decode:hit" if payload is not None else "decode:miss")
         decode = MemoDecoder(self._config, self._memo if self._cached else None, payload)
-        return self._emit(self._flight.add(_Unpacked(values), (window, timestamp, memo), decode))
+        return self._emit(self._flight.add(_Unpacked(values, released), (window, timestamp, memo), decode))
 
     def finish_bundle(self):
         yield from self._emit(self._flight.drain())
@@ -124,21 +136,24 @@ class FetchDecode(beam.PTransform):
     """
 
     def __init__(self, config: DecodeConfig, readers: Optional[ReaderFactories] = None, cache=None,
-                 cache_out: Optional[list] = None):
+                 cache_out: Optional[list] = None, previous=None):
         super().__init__(label=STAGE)
         self._config = config
         self._readers = dict(readers or {})
         self._cache = cache
         self._cache_out = cache_out
+        self._previous = previous
 
     def expand(self, records):
         keyed_records = records | "KeyByBlob" >> beam.Map(keyed).with_output_types(Tuple[str, bytes])
-        if self._cache is not None:
-            keyed_records = (keyed_records, self._cache) | "WithCache" >> beam.Flatten().with_output_types(
+        joined = [p for p in (self._cache, self._previous) if p is not None]
+        if joined:
+            keyed_records = (keyed_records, *joined) | "WithCache" >> beam.Flatten().with_output_types(
                 Tuple[str, bytes])
         groups = keyed_records | "GroupByBlob" >> beam.GroupByKey()
         cached = self._cache_out is not None
-        outputs = groups | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers, cached)
+        outputs = groups | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers, cached,
+                                                                      self._previous is not None)
                                                        ).with_output_types(CodeFile).with_outputs(REJECTS, CACHE,
                                                                                                   main="kept")
         if cached:

@@ -10,7 +10,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.memory import Resident
-from transforms.base import CACHE, REJECTS, BeamCounter, Drop
+from transforms.base import CACHE, REJECTS, BeamCounter, Drop, count_fate
 from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.record import CodeFile, pack, reject_for, unpack
 from transforms.license.config import RUNTIME_NAMESPACE, STAGE, LicenseConfig
@@ -87,6 +87,7 @@ class _ExtractFn(beam.DoFn):
                 new = None
         except Exception as exc:  # one bad file never stops the run
             self._count("dropped:error")
+            count_fate(STAGE, record, "error")
             yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, STAGE, "error", f"{type(exc).__name__}: {exc}"))
             return
         if new is not None:
@@ -227,10 +228,12 @@ class _AssignFn(beam.DoFn):
                 out = assign(record, header, verdict, self._spdx, self._config, self._count)
             except Exception as exc:
                 self._count("dropped:error")
+                count_fate(STAGE, record, "error")
                 yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, STAGE, "error", f"{type(exc).__name__}: {exc}"))
                 continue
             if isinstance(out, Drop):
                 self._count(f"dropped:{out.reason}")
+                count_fate(STAGE, record, out.reason)
                 continue
             self._count("kept")
             yield out
