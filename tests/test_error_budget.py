@@ -131,8 +131,8 @@ def _break_language(monkeypatch, broken):
     """The language core raises for the paths ``broken`` says, and classifies the others."""
     real = language.make_core
 
-    def make_core(config):
-        core = real(config)
+    def make_core(config, *rest):
+        core = real(config, *rest)
 
         def maybe_broken(record, count):
             if broken(record.path):
