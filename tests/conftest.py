@@ -44,3 +44,11 @@ def clamd():
         pytest.fail(str(exc))
     yield daemon
     daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def license_engine():
+    """ScanCode's index behind codestack's license engine, loaded once per test session (seconds)."""
+    from transforms.license import LicenseConfig, make_engine
+
+    return make_engine(LicenseConfig())

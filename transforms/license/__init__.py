@@ -98,7 +98,8 @@ from transforms.license.config import (
 from transforms.license.names import ancestors, depth_of, folder_of, is_license_file, is_readme, manifest_kind
 from transforms.license.spdx import Decision, Evidence, Policy, Spdx, Verdict
 from transforms.license.scancode import (
-    CandidateFilter, _best_ranked, install_candidate_filter, install_lazy_false_positive,
+    VERIFIED_SCANCODE, CandidateFilter, _best_ranked, install_candidate_filter, install_lazy_false_positive,
+    install_speedups, speedups_enabled, uninstall_speedups,
 )
 from transforms.license.engine import Engine, Scanner, ScanResult, forget_scancode_cache, make_engine
 from transforms.license.evidence import (
@@ -154,7 +155,11 @@ __all__ = [
     "header_block",
     "header_blocks",
     "header_evidence",
+    "VERIFIED_SCANCODE",
     "install_candidate_filter",
+    "install_speedups",
+    "speedups_enabled",
+    "uninstall_speedups",
     "install_lazy_false_positive",
     "is_license_file",
     "is_readme",

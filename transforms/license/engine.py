@@ -13,7 +13,7 @@ from transforms.base import Count
 from transforms.cache.memo import dumps as memo_dumps, loads as memo_loads
 from transforms.license.config import LicenseConfig
 from transforms.license.spdx import Spdx
-from transforms.license.scancode import _detection_class, install_candidate_filter, install_lazy_false_positive
+from transforms.license.scancode import _detection_class, install_speedups
 
 # --------------------------------------------------------------------------- ScanCode
 
@@ -171,8 +171,7 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     gc.disable()  # unpickling 1.4 million objects triggers a full collection after full collection: 2x slower
     try:
         index = get_index()
-        install_candidate_filter(index)
-        install_lazy_false_positive()
+        install_speedups(index)  # on verified scancode-toolkit versions; ScanCode's own code elsewhere
         # frozen without a full collection first (0.3 s over the index): unpickling and the
         # filter's arrays leave no reference cycles behind for one to find
         gc.freeze()

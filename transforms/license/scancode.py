@@ -1,15 +1,67 @@
 """Speed-ups of ScanCode internals, installed once per process by :func:`make_engine`:
-the candidate filter of approximate matching and the lazy false-positive check."""
+the candidate filter of approximate matching and the lazy false-positive check.
+
+They replace functions inside ScanCode (``licensedcode.match_set``,
+``licensedcode.detection``), so they are used only on the scancode-toolkit versions they
+were verified against (:data:`VERIFIED_SCANCODE`: tests/test_license.py compares each
+with ScanCode's own function on that version). On any other version a warning says so
+once per process, and ScanCode's own functions run: slower, the same results by
+construction. ``CODESTACK_SCANCODE_SPEEDUPS=0`` turns them off anywhere."""
 
 from __future__ import annotations
 
 import functools
 import itertools
+import logging
+import os
 from typing import Callable, Dict, List, Optional
+
+#: scancode-toolkit versions the speed-ups were verified against
+VERIFIED_SCANCODE = ("32.5.0",)
+_LOG = logging.getLogger(__name__)
+_WARNED: set = set()
 
 
 @functools.lru_cache(maxsize=None)
+def scancode_version() -> str:
+    import importlib.metadata
+
+    for name in ("scancode-toolkit", "scancode-toolkit-mini"):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+def speedups_enabled() -> bool:
+    """True on a verified scancode-toolkit version (unless ``CODESTACK_SCANCODE_SPEEDUPS=0``);
+    else False, with a warning once per process and version."""
+    if os.environ.get("CODESTACK_SCANCODE_SPEEDUPS", "1") == "0":
+        return False
+    version = scancode_version()
+    if version in VERIFIED_SCANCODE:
+        return True
+    if version not in _WARNED:
+        _WARNED.add(version)
+        _LOG.warning("scancode-toolkit %s: codestack's speed-ups of ScanCode's internals were verified on %s only; "
+                     "using ScanCode's own functions (slower license scans, the same results)", version,
+                     ", ".join(VERIFIED_SCANCODE))
+    return False
+
+
 def _detection_class():
+    """ScanCode's ``LicenseDetection`` without its ``identifier`` (:func:`_lean_detection_class`)
+    where the speed-ups are enabled, else ScanCode's own class."""
+    if speedups_enabled():
+        return _lean_detection_class()
+    from licensedcode.detection import LicenseDetection
+
+    return LicenseDetection
+
+
+@functools.lru_cache(maxsize=None)
+def _lean_detection_class():
     """ScanCode's ``LicenseDetection`` without its ``identifier``: ScanCode computes that
     uuid from the tokenized matched text of every match (a third of a header scan's
     time, measured on bench/e2e's corpus); codestack never reads it. Everything else
@@ -197,6 +249,31 @@ def _replace(module, name: str, make: Callable[[Callable], Callable]) -> None:
     replacement = make(original)
     replacement.scancode_original = original
     setattr(module, name, replacement)
+
+
+def _restore(module, name: str) -> None:
+    current = getattr(module, name)
+    setattr(module, name, getattr(current, "scancode_original", current))
+
+
+def uninstall_speedups() -> None:
+    """ScanCode's own functions again (what :func:`install_candidate_filter` and
+    :func:`install_lazy_false_positive` replaced)."""
+    from licensedcode import detection, match_set
+
+    for name in ("compute_candidates", "high_tids_set_subset", "multisets_intersector"):
+        _restore(match_set, name)
+    _restore(detection, "is_false_positive")
+    _CANDIDATE_FILTERS.clear()
+
+
+def install_speedups(index) -> bool:
+    """Both speed-ups, where :func:`speedups_enabled`; returns whether they are installed."""
+    if not speedups_enabled():
+        return False
+    install_candidate_filter(index)
+    install_lazy_false_positive()
+    return True
 
 
 def install_candidate_filter(index) -> None:
