@@ -26,7 +26,7 @@ CPU <= 0.5; printed as ok/MISSED, not failed on), the cache's bytes on disk and 
 content, and whether the cached and cold releases' SHA256SUMS are byte-identical (exit 1
 if not).
 
-    python bench/bench_incremental.py --megabytes 30 --workdir /tmp/inc
+    python bench/bench_incremental.py --megabytes 100 --workdir /tmp/inc   # the README's figures
 
 ``--workdir`` keeps the corpora (reused when there) and releases; the caches and releases
 are made anew on every run. ``--corpus-only`` makes the corpora, prints their figures and
@@ -298,7 +298,7 @@ def same_sums(a: str, b: str) -> bool:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--megabytes", type=float, default=30, help="size of corpus v1")
+    parser.add_argument("--megabytes", type=float, default=100, help="size of corpus v1")
     parser.add_argument("--workdir", default=None, help="keep corpora, caches and releases here")
     parser.add_argument("--workers", type=int, default=1, help="run_build's workers")
     parser.add_argument("--corpus-only", action="store_true", help="make the corpora, print their figures, stop")

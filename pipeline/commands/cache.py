@@ -12,8 +12,8 @@ def register(sub) -> None:
     parser = sub.add_parser(
         "cache",
         help="show or prune a build cache (build --cache URI)",
-        description="A build cache holds per-blob results (decode, content model, license scans, MinHash "
-        "signatures, redaction findings) keyed by blob id and stage version, so that the next release "
+        description="A build cache holds per-blob results (decode, license extraction and scans, content model, "
+        "filter measurements, MinHash signatures, redaction findings) keyed by blob id and stage version, so that the next release "
         "costs what is new. stats: its size per stage and version (current = usable by a build with this "
         "codestack, its libraries and the given --config), the builds that wrote or used it, and files no "
         "index names. prune: drop the shards that none of the last N builds wrote or used.",
