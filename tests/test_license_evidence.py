@@ -159,3 +159,36 @@ def test_exact_coverage_skips_approximate_only_for_covered_texts(engine):
     assert not partial.exact_only
     assert partial.expressions == always.detect(reworded, approximate=True).expressions
     assert "BSD-3-Clause" in " ".join(partial.expressions)
+
+
+def test_permission_notices_that_never_say_license_reach_scancode(engine):
+    """A grant in other words ("may be used by anyone", "Its use is unrestricted", "Permission to
+    use, copy ..."), split over comment lines, is scanned; a bare copyright line or a docstring is not."""
+    from transforms.license.evidence import _mentions_a_license
+
+    assert _mentions_a_license("/*\n * This software may be used by anyone for any reason so long as\n * the notice stays.\n */")
+    assert _mentions_a_license("# Its use is\n# unrestricted.")
+    assert _mentions_a_license("// You can use this code\n// in any manner.")
+    assert _mentions_a_license("-- Permission to use, copy, modify and distribute this software")
+    assert not _mentions_a_license("/* Copyright (c) 2020 Foo Inc. */")
+    assert not _mentions_a_license('"""Parse the input file and return the rows."""')
+    count = DictCounter()
+    notice = ("/*\n * Copyright 1995 A. Person\n *\n * Permission to use, copy, modify, and distribute this software\n"
+              " * and its documentation for any purpose and without fee is hereby granted, provided\n"
+              " * that the above copyright notice appear in all copies.\n */\nint x;\n")
+    found = lic.header_evidence(rec("src/x.c", notice), engine, count)
+    assert count["scans:header"] == 1 and found is not None and engine.spdx.classify(found.expression) == "permissive"
+
+
+def test_a_notice_that_is_a_named_variant_is_the_variant():
+    """SPDX names a variant by its base id and a suffix; a text that is the variant matches the base too."""
+    from transforms.license.engine import prefer_variants
+
+    assert prefer_variants(["HPND", "HPND-DEC"]) == ["HPND-DEC"]
+    assert prefer_variants(["BSD-3-Clause", "BSD-3-Clause-flex", "MIT"]) == ["BSD-3-Clause-flex", "MIT"]
+    assert prefer_variants(["OFL-1.1", "OFL-1.1-no-RFN"]) == ["OFL-1.1-no-RFN"]
+    # not a variant: another license, a compound expression, -only / -or-later
+    assert prefer_variants(["PSF-2.0", "Python-2.0"]) == ["PSF-2.0", "Python-2.0"]
+    assert prefer_variants(["GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"]) == [
+        "GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"]
+    assert prefer_variants(["LGPL-2.1-only", "LGPL-2.1-or-later"]) == ["LGPL-2.1-only", "LGPL-2.1-or-later"]

@@ -210,8 +210,18 @@ def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Cou
     runtime("scan:cache_hit" if hit else "scan:cache_miss")
     if result.exact_only and not hit:
         runtime("scan:exact_only")
-    expression = engine.spdx.combine(engine.spdx.normalize(e)[0] for e in result.expressions)
-    return expression, result.matched
+    expressions = prefer_variants([engine.spdx.normalize(e)[0] for e in result.expressions])
+    return engine.spdx.combine(expressions), result.matched
+
+
+def prefer_variants(expressions):
+    """One text's detections without a license whose named variant was detected too: SPDX names
+    a variant by its base id and a suffix (``HPND-DEC``, ``BSD-3-Clause-flex``, ``OFL-1.1-no-RFN``,
+    ``W3C-19980720``), and a variant's text holds most of its base's, so a notice that is the
+    variant also matches the base. Only plain ids are compared (not ``WITH`` or compound ones)."""
+    plain = {e.lower() for e in expressions if e and " " not in e}
+    return [e for e in expressions
+            if not (e and " " not in e and any(other.startswith(e.lower() + "-") for other in plain))]
 
 
 def _cut(text: str, limit: int, count: Count) -> str:

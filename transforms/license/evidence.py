@@ -15,7 +15,7 @@ from transforms.record import CodeFile
 from transforms.license.config import ALL_RIGHTS_RESERVED, PROPRIETARY, UNKNOWN
 from transforms.license.names import _is_strong_license_file
 from transforms.license.spdx import Evidence
-from transforms.license.engine import Engine, _cut, _noop, _reserved_only, _scan_expression, _sha1
+from transforms.license.engine import Engine, _cut, _noop, _reserved_only, _scan_expression, _sha1, prefer_variants
 
 # --------------------------------------------------------------------------- license files and READMEs
 
@@ -303,9 +303,23 @@ _SPDX_VALUE = re.compile(r"[A-Za-z0-9(][A-Za-z0-9.+\-:() ]*")
 _SPDX_WORD = re.compile(r"SPDX-License-Identifier", re.I)
 _KEYWORDS = re.compile(
     r"licen[cs]|spdx|all\s+rights\s+reserved|public\s+domain|\bgnu\b|\bgpl|mozilla|permission\s+is\s+hereby\s+granted"
-    r"|redistribution\s+and\s+use|free\s+software|proprietary|confidential|warrant",
+    r"|redistribution\s+and\s+use|free\s+software|proprietary|confidential|warrant"
+    # permission notices that never say "license": the grant itself ("Permission to use, copy ...",
+    # "may be used for any purpose", "You can use this code in any manner", "Its use is unrestricted")
+    r"|\bpermission\b|\bpermitted\b|\bfreely\b|without\s+(?:fee|restriction|charge)"
+    r"|\bmay\s+be\s+(?:freely\s+)?(?:used|copied|distributed|redistributed|modified|reproduced)"
+    r"|\b(?:you|anyone|anybody)\s+(?:can|may|is\s+free\s+to)\s+(?:freely\s+)?(?:use|copy|modify|distribute|redistribute)"
+    r"|\buse\s+is\s+unrestricted|\bfor\s+any\s+purpose",
     re.I,
 )
+#: comment markers at the start of a header's lines (a phrase the keywords look for may span lines)
+_LINE_JOINS = re.compile(r"\s*\n[ \t]*(?:\*+(?!/)|//+|#+|--+|;+|!+|%+|'+)?[ \t]*")
+
+
+def _mentions_a_license(text: str) -> bool:
+    """Whether a header (block) may declare a license: a keyword, on the text with its lines
+    joined and their comment markers dropped."""
+    return bool(_KEYWORDS.search(_LINE_JOINS.sub(" ", text)))
 
 
 def _header_lines(text: str, max_lines: int, max_chars: int) -> List[Tuple[int, str]]:
@@ -371,6 +385,18 @@ def header_blocks(text: str, max_lines: int = 60, max_chars: int = 8192) -> List
     return _comment_blocks(_header_lines(text, max_lines, max_chars))
 
 
+def _and_terms(expressions: List[str]) -> List[str]:
+    """The terms of expressions that are plain ANDs of ids (``A AND B`` -> ``A``, ``B``); others as they are."""
+    out: List[str] = []
+    for expression in expressions:
+        parts = expression.split(" AND ")
+        if all(part and " " not in part and "(" not in part for part in parts):
+            out.extend(parts)
+        else:
+            out.append(expression)
+    return out
+
+
 def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Count = _noop) -> Optional[Evidence]:
     """The license a file's own header declares: SPDX lines first, else a notice ScanCode knows."""
     lines = _header_lines(record.content, engine.config.header_max_lines, engine.config.header_max_chars)
@@ -391,7 +417,7 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
             return Evidence("header_spdx", record.path, expression, "SPDX-License-Identifier")
     # SPDX lines were read above; what is left of one is prose about them, not a declaration
     head = _SPDX_WORD.sub("SPDX identifier", head)
-    if not _KEYWORDS.search(head):
+    if not _mentions_a_license(head):
         return None
     count("scans:header")
     # Each comment block that mentions a license is scanned (and cached) on its own: the
@@ -401,13 +427,13 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
     expressions, matched = [], False
     for block in _comment_blocks(lines):
         block = _SPDX_WORD.sub("SPDX identifier", block)
-        if not _KEYWORDS.search(block):
+        if not _mentions_a_license(block):
             continue
         count("scans:header_block")
         found, block_matched = _scan_expression(engine, ("header", _sha1(block)), block, count, runtime)
         expressions.append(found)
         matched = matched or block_matched
-    expression = engine.spdx.combine(expressions)
+    expression = engine.spdx.combine(prefer_variants(_and_terms(expressions)))
     if expression:
         count("evidence:header_notice")
         return Evidence("header_notice", record.path, expression, "header notice")
