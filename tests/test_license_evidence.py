@@ -192,3 +192,41 @@ def test_a_notice_that_is_a_named_variant_is_the_variant():
     assert prefer_variants(["GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"]) == [
         "GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"]
     assert prefer_variants(["LGPL-2.1-only", "LGPL-2.1-or-later"]) == ["LGPL-2.1-only", "LGPL-2.1-or-later"]
+
+
+def test_the_spdx_list_s_texts_are_recognised_whole():
+    """A text that is one of the SPDX list's texts is that id (transforms/data/spdx_texts.npz, from
+    npm's spdx-license-list); ScanCode's own copies of the texts serve as the input here."""
+    from transforms.license.spdx_texts import load
+
+    texts = load()
+    assert texts is not None and len(texts.ids) > 700 and "spdx-license-list" in texts.source
+    assert texts.match(MIT).ids == ("MIT",)
+    rewrapped = "/*\n" + "".join(f" * {line}\n" for line in " ".join(MIT.split()).split(". ")) + " */\n"
+    assert texts.match(rewrapped).ids == ("MIT",)
+    assert texts.match(canonical("cecill-c-en")).ids == ("CECILL-C",)  # ScanCode 32.5 has no SPDX id for it
+    assert texts.match(MIT + "\n" + GPL3) is None  # two licenses: neither is the whole text
+    assert texts.match("def main():\n    return 0\n") is None
+    gpl = texts.match(GPL3).ids
+    assert {"GPL-3.0-only", "GPL-3.0-or-later"} <= set(gpl)  # one text, several ids
+
+
+def test_scancode_s_answer_and_the_spdx_text_together(engine):
+    from transforms.license.engine import with_spdx_text
+
+    spdx = engine.spdx
+    # nothing definite from ScanCode: the SPDX text's id
+    assert with_spdx_text("", ("CECILL-C",), 1.0, spdx) == "CECILL-C"
+    assert with_spdx_text("LicenseRef-scancode-cecill-c-en", ("CECILL-C",), 1.0, spdx) == "CECILL-C"
+    # one license named: it stays, unless the SPDX text is a named variant of it
+    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, spdx) == "Apache-2.0"
+    assert with_spdx_text("OFL-1.1", ("OFL-1.1-no-RFN",), 1.0, spdx) == "OFL-1.1-no-RFN"
+    assert with_spdx_text("GPL-2.0-or-later", ("GPL-2.0-only", "GPL-2.0-or-later"), 1.0, spdx) == "GPL-2.0-or-later"
+    # several named: the whole text is one of them, or it appends others (bundled parts) and stays
+    lgpl = ("LGPL-2.1-only", "LGPL-2.1-or-later")
+    assert with_spdx_text("GPL-1.0-or-later AND LGPL-2.1-only", lgpl, 1.0, spdx) == "LGPL-2.1-only"
+    assert with_spdx_text("Apache-2.0 AND MIT", ("Apache-2.0",), 0.93, spdx) == "Apache-2.0 AND MIT"
+    assert with_spdx_text("GPL-2.0-only WITH Classpath-exception-2.0", ("GPL-2.0-only",), 1.0, spdx) == (
+        "GPL-2.0-only WITH Classpath-exception-2.0")
+    decision = lic.detect_text("LICENSE", canonical("cecill-c-en"), engine, DictCounter())
+    assert decision.expression == "CECILL-C"

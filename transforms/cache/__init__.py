@@ -85,7 +85,8 @@ def stage_versions(decode, license, language, near_dedup, redact, data: Dict[str
         "license": stage_version("license", PAYLOAD_FORMAT, source_digest("transforms.license"),
                                  {k: v for k, v in fields(license).items()
                                   if k not in ("include_no_license", "cache_entries", "release_idle_seconds")},
-                                 _file_digest("transforms/data/license_policy.yaml"), data.get("scancode-toolkit"), data.get("scancode-license-data"),
+                                 _file_digest("transforms/data/license_policy.yaml"),
+                                 _file_digest("transforms/data/spdx_texts.npz"), data.get("scancode-toolkit"), data.get("scancode-license-data"),
                                  data.get("license-expression")),
         "language": stage_version("language", PAYLOAD_FORMAT, source_digest("transforms.language.models"),
                                   {"content_model": language.content_model, "guesslang_model": language.guesslang_model},

@@ -22,13 +22,16 @@ class ScanResult(NamedTuple):
     expressions: Tuple[str, ...]  # ScanCode's SPDX expression of each detection, in text order
     matched: bool  # ScanCode matched anything at all (even a mere reference or clue)
     exact_only: bool = False  # approximate matching was asked for but the exact matches covered the text
+    spdx_text: Tuple[str, ...] = ()  # the SPDX ids whose canonical text the whole text is (spdx_texts.py)
+    spdx_coverage: float = 0.0  # the share of the text's words that are that canonical text
 
 
 class Scanner:
     """ScanCode license detection behind a thread-safe LRU cache (one per worker process)."""
 
-    def __init__(self, index, cache_entries: int, exact_coverage: float = 0.95):
+    def __init__(self, index, cache_entries: int, exact_coverage: float = 0.95, spdx_texts=None):
         self._index = index
+        self._spdx_texts = spdx_texts  # transforms.license.spdx_texts.SpdxTexts, or None
         self._exact_coverage = exact_coverage
         self._entries = max(0, cache_entries)
         self._cache: "collections.OrderedDict[Tuple[str, str], ScanResult]" = collections.OrderedDict()
@@ -48,6 +51,10 @@ class Scanner:
                 self.hits += 1
                 return cached, True
         result = self.detect(text, cut, approximate)
+        if self._spdx_texts is not None and not cut:
+            match = self._spdx_texts.match(text)
+            if match is not None:
+                result = result._replace(spdx_text=match.ids, spdx_coverage=round(match.coverage, 4))
         with self._lock:
             self.misses += 1
             self.scanned_chars += len(text)
@@ -121,9 +128,9 @@ class MemoScanner:
         self.from_cache = 0
         self.computed = 0
         if cached is not None:
-            for key0, key1, approximate, expressions, matched, exact_only in memo_loads(cached):
-                self.results[(key0, key1, bool(approximate))] = ScanResult(tuple(expressions), bool(matched),
-                                                                           bool(exact_only))
+            for key0, key1, approximate, expressions, matched, exact_only, spdx_text, coverage in memo_loads(cached):
+                self.results[(key0, key1, bool(approximate))] = ScanResult(
+                    tuple(expressions), bool(matched), bool(exact_only), tuple(spdx_text), float(coverage))
 
     def scan(self, key: Tuple[str, str], text: str, cut: bool = False, approximate: bool = True) -> Tuple[ScanResult, bool]:
         full = (*key, approximate)
@@ -139,7 +146,7 @@ class MemoScanner:
 
     def results_list(self) -> list:
         """Every result it gave or holds, as the cache keeps them (JSON lists)."""
-        return [[k0, k1, approximate, list(r.expressions), r.matched, r.exact_only]
+        return [[k0, k1, approximate, list(r.expressions), r.matched, r.exact_only, list(r.spdx_text), r.spdx_coverage]
                 for (k0, k1, approximate), r in sorted(self.results.items())]
 
     def payload(self) -> bytes:
@@ -183,7 +190,9 @@ def make_engine(config: LicenseConfig = LicenseConfig()) -> Engine:
     # 207 MB: 1,856 collections and ~1.9 s -> 19 and ~1.0 s)
     gc.set_threshold(50_000, 10, 10)
     release_free_memory()  # what unpickling the index freed goes back to the system
-    return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage))
+    from transforms.license.spdx_texts import load as load_spdx_texts
+
+    return Engine(config, Spdx(), Scanner(index, config.cache_entries, config.exact_coverage, load_spdx_texts()))
 
 
 def forget_scancode_cache() -> None:
@@ -211,7 +220,46 @@ def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Cou
     if result.exact_only and not hit:
         runtime("scan:exact_only")
     expressions = prefer_variants([engine.spdx.normalize(e)[0] for e in result.expressions])
-    return engine.spdx.combine(expressions), result.matched
+    expression = engine.spdx.combine(expressions)
+    if result.spdx_text:
+        expression = with_spdx_text(expression, result.spdx_text, result.spdx_coverage, engine.spdx)
+    return expression, result.matched
+
+
+#: a compound ScanCode answer is replaced by an SPDX text only when the text is that much of the file
+WHOLE_TEXT = 0.97
+
+
+def _preferred(ids):
+    """Of ids with one text: a current ``-only`` id before a deprecated bare or ``+`` one, then the shortest."""
+    return sorted(ids, key=lambda i: (not i.endswith("-only"), i.endswith("+"), len(i), i))[0]
+
+
+def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx: Spdx) -> str:
+    """ScanCode's expression, given that the text is the canonical text of ``ids`` (one SPDX
+    text, or several with the same text) for ``coverage`` of its words (spdx_texts.py).
+
+    * It named nothing definite (no license, ``LicenseRef-*`` only): the SPDX id.
+    * It named one license: that stays (one of ``ids``, or another: a plain Apache-2.0 LICENSE
+      without the appendix is nearer the Pixar license's text than the Apache text with it,
+      and is Apache-2.0), unless the SPDX id is a named variant of it (``OFL-1.1`` ->
+      ``OFL-1.1-no-RFN``).
+    * It named several: if the text is nothing else (:data:`WHOLE_TEXT`), the one of ``ids``
+      it named (the ``GPL-1.0-or-later`` it adds for the LGPL's mention of the GPL goes), else
+      the SPDX id; a LICENSE that appends the licenses of bundled parts keeps ScanCode's.
+    * With an exception (``WITH``): ScanCode's (the list's texts are licenses)."""
+    if " WITH " in expression:
+        return expression
+    named = list(spdx.ids(expression)) if expression else []
+    if not [i for i in named if not i.startswith("LicenseRef-")]:
+        return _preferred(ids)
+    if len(named) == 1:
+        variants = [i for i in ids if i.lower().startswith(named[0].lower() + "-")]
+        return _preferred(variants) if variants and named[0].lower() not in {i.lower() for i in ids} else expression
+    if coverage < WHOLE_TEXT:
+        return expression
+    lowered = {i.lower() for i in named}
+    return _preferred([i for i in ids if i.lower() in lowered] or ids)
 
 
 def prefer_variants(expressions):
