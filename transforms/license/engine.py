@@ -64,6 +64,26 @@ class Scanner:
                     self._cache.popitem(last=False)
         return result, False
 
+    def spdx_text(self, key: Tuple[str, str], text: str) -> Tuple[ScanResult, bool]:
+        """``(result, cache_hit)``: only whether ``text`` is one of the SPDX list's texts
+        (``spdx_text``, ``spdx_coverage``; no ScanCode), cached like :meth:`scan`."""
+        key = (*key, False)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return cached, True
+        match = self._spdx_texts.match(text) if self._spdx_texts is not None else None
+        result = ScanResult((), False, False, match.ids if match else (), round(match.coverage, 4) if match else 0.0)
+        with self._lock:
+            self.misses += 1
+            if self._entries:
+                self._cache[key] = result
+                while len(self._cache) > self._entries:
+                    self._cache.popitem(last=False)
+        return result, False
+
     def detect(self, text: str, cut: bool = False, approximate: bool = True) -> ScanResult:
         """ScanCode's own detection (``licensedcode.detection.detect_licenses``), except that
         for a cut text the matches on its last line, a fragment of whatever was cut, are
@@ -139,6 +159,18 @@ class MemoScanner:
             self.from_cache += 1
             return found, True
         result, hit = self._scanner().scan(key, text, cut, approximate)
+        self.results[full] = result
+        self.new = True
+        self.computed += 1
+        return result, hit
+
+    def spdx_text(self, key: Tuple[str, str], text: str) -> Tuple[ScanResult, bool]:
+        full = (*key, False)
+        found = self.results.get(full)
+        if found is not None:
+            self.from_cache += 1
+            return found, True
+        result, hit = self._scanner().spdx_text(key, text)
         self.results[full] = result
         self.new = True
         self.computed += 1
@@ -226,10 +258,6 @@ def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Cou
     return expression, result.matched
 
 
-#: a compound ScanCode answer is replaced by an SPDX text only when the text is that much of the file
-WHOLE_TEXT = 0.97
-
-
 def _preferred(ids):
     """Of ids with one text: a current ``-only`` id before a deprecated bare or ``+`` one, then the shortest."""
     return sorted(ids, key=lambda i: (not i.endswith("-only"), i.endswith("+"), len(i), i))[0]
@@ -244,9 +272,10 @@ def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx:
       without the appendix is nearer the Pixar license's text than the Apache text with it,
       and is Apache-2.0), unless the SPDX id is a named variant of it (``OFL-1.1`` ->
       ``OFL-1.1-no-RFN``).
-    * It named several: if the text is nothing else (:data:`WHOLE_TEXT`), the one of ``ids``
-      it named (the ``GPL-1.0-or-later`` it adds for the LGPL's mention of the GPL goes), else
-      the SPDX id; a LICENSE that appends the licenses of bundled parts keeps ScanCode's.
+    * It named several: the one of ``ids`` it named (the ``GPL-1.0-or-later`` it adds for the
+      LGPL's mention of the GPL goes), else the SPDX id. (A match means the text is that text
+      and at most a few words more, :data:`transforms.license.spdx_texts.MAX_EXTRA`: a LICENSE
+      that appends the licenses of bundled parts is no match and keeps ScanCode's answer.)
     * With an exception (``WITH``): ScanCode's (the list's texts are licenses)."""
     if " WITH " in expression:
         return expression
@@ -256,8 +285,6 @@ def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx:
     if len(named) == 1:
         variants = [i for i in ids if i.lower().startswith(named[0].lower() + "-")]
         return _preferred(variants) if variants and named[0].lower() not in {i.lower() for i in ids} else expression
-    if coverage < WHOLE_TEXT:
-        return expression
     lowered = {i.lower() for i in named}
     return _preferred([i for i in ids if i.lower() in lowered] or ids)
 

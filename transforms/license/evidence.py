@@ -15,7 +15,8 @@ from transforms.record import CodeFile
 from transforms.license.config import ALL_RIGHTS_RESERVED, PROPRIETARY, UNKNOWN
 from transforms.license.names import _is_strong_license_file
 from transforms.license.spdx import Evidence
-from transforms.license.engine import Engine, _cut, _noop, _reserved_only, _scan_expression, _sha1, prefer_variants
+from transforms.license.engine import (Engine, _cut, _noop, _reserved_only, _scan_expression, _sha1, prefer_variants,
+                                      with_spdx_text)
 
 # --------------------------------------------------------------------------- license files and READMEs
 
@@ -434,6 +435,13 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
         expressions.append(found)
         matched = matched or block_matched
     expression = engine.spdx.combine(prefer_variants(_and_terms(expressions)))
+    if not expression or len(engine.spdx.ids(expression)) > 1:
+        # the blocks said nothing, or several things: the header as a whole may be one of the
+        # SPDX list's texts (a notice ScanCode reads in pieces, one its rules do not hold)
+        count("scans:header_spdx_text")
+        whole, _hit = engine.scanner.spdx_text(("spdx_header", _sha1(head)), head)
+        if whole.spdx_text:
+            expression = with_spdx_text(expression, whole.spdx_text, whole.spdx_coverage, engine.spdx)
     if expression:
         count("evidence:header_notice")
         return Evidence("header_notice", record.path, expression, "header notice")
