@@ -43,39 +43,33 @@ class Scanner:
     def scan(self, key: Tuple[str, str], text: str, cut: bool = False, approximate: bool = True) -> Tuple[ScanResult, bool]:
         """``(result, cache_hit)`` for ``text``; ``key`` identifies the text exactly;
         ``cut``: the text is the head of a longer one; ``approximate``: see :meth:`detect`."""
-        key = (*key, approximate)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                self.hits += 1
-                return cached, True
-        result = self.detect(text, cut, approximate)
-        if self._spdx_texts is not None and not cut:
-            match = self._spdx_texts.match(text)
-            if match is not None:
-                result = result._replace(spdx_text=match.ids, spdx_coverage=round(match.coverage, 4))
-        with self._lock:
-            self.misses += 1
+        def compute() -> ScanResult:
+            result = self.detect(text, cut, approximate)
             self.scanned_chars += len(text)
-            if self._entries:
-                self._cache[key] = result
-                while len(self._cache) > self._entries:
-                    self._cache.popitem(last=False)
-        return result, False
+            return result if cut else self._with_spdx_text(result, text)
+
+        return self._cached((*key, approximate), compute)
 
     def spdx_text(self, key: Tuple[str, str], text: str) -> Tuple[ScanResult, bool]:
         """``(result, cache_hit)``: only whether ``text`` is one of the SPDX list's texts
         (``spdx_text``, ``spdx_coverage``; no ScanCode), cached like :meth:`scan`."""
-        key = (*key, False)
+        return self._cached((*key, False), lambda: self._with_spdx_text(ScanResult((), False), text))
+
+    def _with_spdx_text(self, result: ScanResult, text: str) -> ScanResult:
+        match = self._spdx_texts.match(text) if self._spdx_texts is not None else None
+        if match is None:
+            return result
+        return result._replace(spdx_text=match.ids, spdx_coverage=round(match.coverage, 4))
+
+    def _cached(self, key: Tuple, compute: Callable[[], ScanResult]) -> Tuple[ScanResult, bool]:
+        """``(result, cache_hit)`` from the LRU cache, else ``compute()`` (then kept)."""
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 self.hits += 1
                 return cached, True
-        match = self._spdx_texts.match(text) if self._spdx_texts is not None else None
-        result = ScanResult((), False, False, match.ids if match else (), round(match.coverage, 4) if match else 0.0)
+        result = compute()
         with self._lock:
             self.misses += 1
             if self._entries:
