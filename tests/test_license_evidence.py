@@ -240,3 +240,19 @@ def test_a_header_scancode_reads_in_pieces_is_the_spdx_text_it_is(engine):
     count = DictCounter()
     found = lic.header_evidence(rec("src/x.c", header), engine, count)
     assert found is not None and found.expression == "MIT"
+
+
+def test_a_notice_longer_than_the_header_window_is_matched_whole(engine):
+    """The Academic Free License 1.1 as a header comment is ~70 lines: its blocks in the 60-line
+    window match several AFL versions; the whole leading comment is AFL-1.1's text."""
+    import textwrap
+
+    text = canonical("afl-1.1")
+    lines = ["/*", " * Copyright (c) 2024 A. Person", " *"]
+    for paragraph in (" ".join(p.split()) for p in text.split("\n\n")):
+        if paragraph:
+            lines += [" * " + line for line in textwrap.wrap(paragraph, 77)] + [" *"]
+    lines[-1] = " */"
+    assert len(lines) > 60
+    found = lic.header_evidence(rec("src/x.c", "\n".join(lines) + "\nint x;\n"), engine, DictCounter())
+    assert found is not None and found.expression == "AFL-1.1"

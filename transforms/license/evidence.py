@@ -386,6 +386,10 @@ def header_blocks(text: str, max_lines: int = 60, max_chars: int = 8192) -> List
     return _comment_blocks(_header_lines(text, max_lines, max_chars))
 
 
+#: lines of leading comments read for the whole-header match against the SPDX list's texts
+WHOLE_HEADER_LINES = 240
+
+
 def _and_terms(expressions: List[str]) -> List[str]:
     """The terms of expressions that are plain ANDs of ids (``A AND B`` -> ``A``, ``B``); others as they are."""
     out: List[str] = []
@@ -438,8 +442,12 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
     if not expression or len(engine.spdx.ids(expression)) > 1:
         # the blocks said nothing, or several things: the header as a whole may be one of the
         # SPDX list's texts (a notice ScanCode reads in pieces, one its rules do not hold)
+        # a license notice is often longer than the header window: here the leading comments are
+        # read up to WHOLE_HEADER_LINES lines (the same character cap)
         count("scans:header_spdx_text")
-        whole, _hit = engine.scanner.spdx_text(("spdx_header", _sha1(head)), head)
+        whole_text = _header_text(_header_lines(record.content, max(WHOLE_HEADER_LINES, engine.config.header_max_lines),
+                                                engine.config.header_max_chars))
+        whole, _hit = engine.scanner.spdx_text(("spdx_header", _sha1(whole_text)), whole_text)
         if whole.spdx_text:
             expression = with_spdx_text(expression, whole.spdx_text, whole.spdx_coverage, engine.spdx)
     if expression:
