@@ -73,3 +73,15 @@ def test_manifest_kinds():
     assert lic.manifest_kind("foo-1.0.dist-info/METADATA") == "PKG-INFO"
     assert lic.manifest_kind("docs/METADATA") is None
     assert lic.manifest_kind("src/main.py") is None
+
+
+def test_a_scancode_key_with_a_real_spdx_id_in_its_data_gets_that_id(engine):
+    """ScanCode's data gives some keys a LicenseRef as their SPDX key and the real SPDX id only
+    among ``other_spdx_license_keys``: the real id wins, however the expression names it."""
+    spdx = engine.spdx
+    assert spdx.normalize("LicenseRef-scancode-net-snmp")[0] == "Net-SNMP"
+    assert spdx.normalize("Net-SNMP")[0] == "Net-SNMP"
+    assert spdx.normalize("GPL-2.0-only WITH LicenseRef-scancode-openjdk-exception")[0] == (
+        "GPL-2.0-only WITH Assembly-exception")
+    assert spdx.normalize("LicenseRef-scancode-public-domain")[0] == "LicenseRef-scancode-public-domain"  # no real id
+    assert spdx.classify("Net-SNMP") == spdx.classify("LicenseRef-scancode-net-snmp")

@@ -71,13 +71,20 @@ class Spdx:
         # again: normalize, ids and classify remember their answers (plain values, bounded)
         self._memo: Dict[Tuple, object] = {}
         self._category: Dict[str, str] = {}
+        #: a ScanCode key whose SPDX key is a LicenseRef but whose data also names a real SPDX id
+        #: (``other_spdx_license_keys``): that id (``LicenseRef-scancode-net-snmp`` -> ``Net-SNMP``)
+        self._real_id: Dict[str, str] = {}
         for entry in get_license_index():
             category = entry.get("category") or ""
-            keys = [entry.get("spdx_license_key") or "", f"LicenseRef-scancode-{entry['license_key']}"]
-            keys += list(entry.get("other_spdx_license_keys") or [])
+            primary = entry.get("spdx_license_key") or ""
+            others = list(entry.get("other_spdx_license_keys") or [])
+            keys = [primary, f"LicenseRef-scancode-{entry['license_key']}"] + others
             for key in keys:
                 if key:
                     self._category.setdefault(key.lower(), category)
+            real = [other for other in others if not other.startswith("LicenseRef-")]
+            if primary.startswith("LicenseRef-") and real:
+                self._real_id[primary] = real[0]
         self.policy = self._load_policy(policy_path)
         self._memo.clear()  # nothing remembered while the policy was being read
 
@@ -121,7 +128,7 @@ class Spdx:
     def _symbol(self, key: str, invalid: List[str], drop_ignored: bool) -> Optional[str]:
         known = self.licensing.known_symbols.get(key) or self.licensing.known_symbols_lowercase.get(key.lower())
         if known is not None:
-            key = known.key
+            key = self._real_id.get(known.key, known.key)
         elif key.lower().startswith("licenseref-"):
             key = "LicenseRef-" + key[len("licenseref-"):]
         else:
