@@ -126,7 +126,21 @@ def _data_versions() -> tuple:
         "magika-model": magika_model() if package_version("magika") != NOT_INSTALLED else NOT_INSTALLED,
     }
     versions.update(linguist_versions())
+    versions["spdx-license-list"] = spdx_texts_version()
     return tuple(sorted(versions.items()))
+
+
+def spdx_texts_version() -> str:
+    """The npm ``spdx-license-list`` version ``transforms/data/spdx_texts.npz`` was made from."""
+    import re
+
+    import numpy as np
+
+    data = os.path.join(ROOT, "transforms", "data", "spdx_texts.npz")  # not via transforms.license: no Beam here
+    if not os.path.exists(data):
+        return NOT_INSTALLED
+    found = re.search(r"spdx-license-list@(\S+)", str(np.load(data)["source"]))
+    return found.group(1) if found else NOT_INSTALLED
 
 
 def data_versions() -> Dict[str, str]:

