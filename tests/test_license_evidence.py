@@ -256,3 +256,13 @@ def test_a_notice_longer_than_the_header_window_is_matched_whole(engine):
     assert len(lines) > 60
     found = lic.header_evidence(rec("src/x.c", "\n".join(lines) + "\nint x;\n"), engine, DictCounter())
     assert found is not None and found.expression == "AFL-1.1"
+
+
+def test_a_text_holding_little_of_the_license_scancode_names_is_the_spdx_text(engine):
+    from transforms.license.engine import with_spdx_text
+
+    # the PSF license alone is under half of the Python-2.0 text (PSF, BeOpen, CNRI, CWI)
+    assert with_spdx_text("Python-2.0", ("PSF-2.0",), 1.0, engine.spdx, lambda spdx_id: 0.3) == "PSF-2.0"
+    # an Apache-2.0 LICENSE without its appendix holds most of the Apache text: Apache-2.0 stays
+    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, engine.spdx, lambda spdx_id: 0.88) == "Apache-2.0"
+    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, engine.spdx, lambda spdx_id: None) == "Apache-2.0"

@@ -23,7 +23,8 @@ Evidence, from strongest to weakest for a file:
 
 Expressions are SPDX, validated and normalized with license-expression
 (deprecated ids become current ones, ``GPL-2.0`` -> ``GPL-2.0-only``;
-``LicenseRef-scancode-*`` ids are kept as such; an id that does not exist becomes
+``LicenseRef-scancode-*`` ids are kept as such, unless ScanCode's data names a real SPDX id
+for the key (``other_spdx_license_keys``); an id that does not exist becomes
 ``LicenseRef-scancode-unknown-spdx``). ``transforms/data/license_policy.yaml``
 classifies ids; ``OR`` is permissive if any branch is, ``AND``/``WITH`` only if
 all parts are; no evidence at all is ``no_license``. Releases keep ``permissive``
@@ -84,9 +85,11 @@ misses depend on which worker saw what, so they are counted apart, in
 Modules: ``config`` (:class:`LicenseConfig`, ``STAGE`` and the license types),
 ``names`` (license files, READMEs, manifests and folders, by name), ``spdx``
 (:class:`Evidence`, :class:`Verdict`, :class:`Decision`, :class:`Spdx` and its
-policy), ``scancode`` (the speed-ups installed into ScanCode's internals),
-``engine`` (:class:`Scanner`, :class:`Engine`, :func:`make_engine` and the scan
-helpers), ``evidence`` (license files and READMEs, manifests, headers), ``scope``
+policy), ``scancode`` (the speed-ups installed into ScanCode's internals, on the
+versions they were verified against), ``spdx_texts`` (the current SPDX list's texts,
+matched whole beside ScanCode), ``engine`` (:class:`Scanner`, :class:`Engine`,
+:func:`make_engine`, the scan helpers and how ScanCode's answer and an SPDX text
+combine), ``evidence`` (license files and READMEs, manifests, headers), ``scope``
 (per file, per folder: :func:`extract`, :func:`folder_verdict`, :func:`decide`,
 :func:`license_records`), ``stage`` (the Beam graph: :class:`License`).
 """

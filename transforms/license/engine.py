@@ -31,7 +31,7 @@ class Scanner:
 
     def __init__(self, index, cache_entries: int, exact_coverage: float = 0.95, spdx_texts=None):
         self._index = index
-        self._spdx_texts = spdx_texts  # transforms.license.spdx_texts.SpdxTexts, or None
+        self.spdx_texts = spdx_texts  # transforms.license.spdx_texts.SpdxTexts, or None
         self._exact_coverage = exact_coverage
         self._entries = max(0, cache_entries)
         self._cache: "collections.OrderedDict[Tuple[str, str], ScanResult]" = collections.OrderedDict()
@@ -56,7 +56,7 @@ class Scanner:
         return self._cached((*key, False), lambda: self._with_spdx_text(ScanResult((), False), text))
 
     def _with_spdx_text(self, result: ScanResult, text: str) -> ScanResult:
-        match = self._spdx_texts.match(text) if self._spdx_texts is not None else None
+        match = self.spdx_texts.match(text) if self.spdx_texts is not None else None
         if match is None:
             return result
         return result._replace(spdx_text=match.ids, spdx_coverage=round(match.coverage, 4))
@@ -248,7 +248,11 @@ def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Cou
     expressions = prefer_variants([engine.spdx.normalize(e)[0] for e in result.expressions])
     expression = engine.spdx.combine(expressions)
     if result.spdx_text:
-        expression = with_spdx_text(expression, result.spdx_text, result.spdx_coverage, engine.spdx)
+        from transforms.license.spdx_texts import load as load_spdx_texts
+
+        texts = load_spdx_texts()  # the same data with or without the cache's MemoScanner
+        expression = with_spdx_text(expression, result.spdx_text, result.spdx_coverage, engine.spdx,
+                                    None if texts is None else (lambda spdx_id: texts.containment_of(text, spdx_id)))
     return expression, result.matched
 
 
@@ -257,7 +261,8 @@ def _preferred(ids):
     return sorted(ids, key=lambda i: (not i.endswith("-only"), i.endswith("+"), len(i), i))[0]
 
 
-def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx: Spdx) -> str:
+def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx: Spdx,
+                   containment: Optional[Callable[[str], Optional[float]]] = None) -> str:
     """ScanCode's expression, given that the text is the canonical text of ``ids`` (one SPDX
     text, or several with the same text) for ``coverage`` of its words (spdx_texts.py).
 
@@ -265,7 +270,9 @@ def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx:
     * It named one license: that stays (one of ``ids``, or another: a plain Apache-2.0 LICENSE
       without the appendix is nearer the Pixar license's text than the Apache text with it,
       and is Apache-2.0), unless the SPDX id is a named variant of it (``OFL-1.1`` ->
-      ``OFL-1.1-no-RFN``).
+      ``OFL-1.1-no-RFN``), or the text holds under half of the named license's own text
+      (``containment(id)``: the PSF license alone, which ScanCode names ``Python-2.0``, the
+      text of the PSF, BeOpen, CNRI and CWI licenses together).
     * It named several: the one of ``ids`` it named (the ``GPL-1.0-or-later`` it adds for the
       LGPL's mention of the GPL goes), else the SPDX id. (A match means the text is that text
       and at most a few words more, :data:`transforms.license.spdx_texts.MAX_EXTRA`: a LICENSE
@@ -277,8 +284,13 @@ def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx:
     if not [i for i in named if not i.startswith("LicenseRef-")]:
         return _preferred(ids)
     if len(named) == 1:
+        if named[0].lower() in {i.lower() for i in ids}:
+            return expression
         variants = [i for i in ids if i.lower().startswith(named[0].lower() + "-")]
-        return _preferred(variants) if variants and named[0].lower() not in {i.lower() for i in ids} else expression
+        if variants:
+            return _preferred(variants)
+        held = containment(named[0]) if containment is not None else None
+        return _preferred(ids) if held is not None and held < 0.5 else expression
     lowered = {i.lower() for i in named}
     return _preferred([i for i in ids if i.lower() in lowered] or ids)
 

@@ -99,6 +99,13 @@ class SpdxTexts:
         other = np.where(self._rates == 1.0, len(query) - shared, (sampled - shared) * SAMPLE)
         return containment, coverage, np.maximum(other, 0.0)
 
+    def containment_of(self, text: str, spdx_id: str) -> Optional[float]:
+        """How much of ``spdx_id``'s text ``text`` holds (None: the list has no such id)."""
+        lowered = [i.lower() for i in self.ids]
+        if spdx_id.lower() not in lowered:
+            return None
+        return float(self.scores(text)[0][lowered.index(spdx_id.lower())])
+
     def match(self, text: str) -> Optional[Match]:
         """The SPDX ids ``text`` is the text of (best first, ties sorted), or None."""
         containment, coverage, other = self.scores(text)
