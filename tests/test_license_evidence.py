@@ -216,16 +216,16 @@ def test_scancode_s_answer_and_the_spdx_text_together(engine):
 
     spdx = engine.spdx
     # nothing definite from ScanCode: the SPDX text's id
-    assert with_spdx_text("", ("CECILL-C",), 1.0, spdx) == "CECILL-C"
-    assert with_spdx_text("LicenseRef-scancode-cecill-c-en", ("CECILL-C",), 1.0, spdx) == "CECILL-C"
+    assert with_spdx_text("", ("CECILL-C",), spdx) == "CECILL-C"
+    assert with_spdx_text("LicenseRef-scancode-cecill-c-en", ("CECILL-C",), spdx) == "CECILL-C"
     # one license named: it stays, unless the SPDX text is a named variant of it
-    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, spdx) == "Apache-2.0"
-    assert with_spdx_text("OFL-1.1", ("OFL-1.1-no-RFN",), 1.0, spdx) == "OFL-1.1-no-RFN"
-    assert with_spdx_text("GPL-2.0-or-later", ("GPL-2.0-only", "GPL-2.0-or-later"), 1.0, spdx) == "GPL-2.0-or-later"
+    assert with_spdx_text("Apache-2.0", ("Pixar",), spdx) == "Apache-2.0"
+    assert with_spdx_text("OFL-1.1", ("OFL-1.1-no-RFN",), spdx) == "OFL-1.1-no-RFN"
+    assert with_spdx_text("GPL-2.0-or-later", ("GPL-2.0-only", "GPL-2.0-or-later"), spdx) == "GPL-2.0-or-later"
     # several named: the whole text is one of them, or it appends others (bundled parts) and stays
     lgpl = ("LGPL-2.1-only", "LGPL-2.1-or-later")
-    assert with_spdx_text("GPL-1.0-or-later AND LGPL-2.1-only", lgpl, 1.0, spdx) == "LGPL-2.1-only"
-    assert with_spdx_text("GPL-2.0-only WITH Classpath-exception-2.0", ("GPL-2.0-only",), 1.0, spdx) == (
+    assert with_spdx_text("GPL-1.0-or-later AND LGPL-2.1-only", lgpl, spdx) == "LGPL-2.1-only"
+    assert with_spdx_text("GPL-2.0-only WITH Classpath-exception-2.0", ("GPL-2.0-only",), spdx) == (
         "GPL-2.0-only WITH Classpath-exception-2.0")
     decision = lic.detect_text("LICENSE", canonical("cecill-c-en"), engine, DictCounter())
     assert decision.expression == "CECILL-C"
@@ -262,7 +262,7 @@ def test_a_text_holding_little_of_the_license_scancode_names_is_the_spdx_text(en
     from transforms.license.engine import with_spdx_text
 
     # the PSF license alone is under half of the Python-2.0 text (PSF, BeOpen, CNRI, CWI)
-    assert with_spdx_text("Python-2.0", ("PSF-2.0",), 1.0, engine.spdx, lambda spdx_id: 0.3) == "PSF-2.0"
+    assert with_spdx_text("Python-2.0", ("PSF-2.0",), engine.spdx, lambda spdx_id: 0.3) == "PSF-2.0"
     # an Apache-2.0 LICENSE without its appendix holds most of the Apache text: Apache-2.0 stays
-    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, engine.spdx, lambda spdx_id: 0.88) == "Apache-2.0"
-    assert with_spdx_text("Apache-2.0", ("Pixar",), 1.0, engine.spdx, lambda spdx_id: None) == "Apache-2.0"
+    assert with_spdx_text("Apache-2.0", ("Pixar",), engine.spdx, lambda spdx_id: 0.88) == "Apache-2.0"
+    assert with_spdx_text("Apache-2.0", ("Pixar",), engine.spdx, lambda spdx_id: None) == "Apache-2.0"

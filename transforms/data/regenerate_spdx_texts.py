@@ -33,6 +33,30 @@ SHA256 = "54cc8d13086187333ca1457c8edaa06d9a412144f076aa7f7c1b59c4f3b0a1ef"
 OUT = os.path.join(HERE, "spdx_texts.npz")
 
 
+def fetch(folder: str, version: str = VERSION, sha256: str = SHA256) -> str:
+    """The package's tarball in ``folder`` (``npm pack`` when it is not there yet), its sha256 checked."""
+    os.makedirs(folder, exist_ok=True)
+    tarball = os.path.join(folder, f"{PACKAGE}-{version}.tgz")
+    if not os.path.exists(tarball):
+        subprocess.run(["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=folder, check=True,
+                       stdout=subprocess.DEVNULL)
+    with open(tarball, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    if digest != sha256:
+        raise SystemExit(f"{tarball}: sha256 {digest}, expected {sha256}")
+    return tarball
+
+
+def licenses(tarball: str) -> dict:
+    """``{SPDX id: canonical text}`` of the package's licenses."""
+    texts = {}
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            if member.name.startswith("package/licenses/") and member.name.endswith(".json"):
+                texts[os.path.basename(member.name)[:-5]] = json.load(archive.extractfile(member))["licenseText"]
+    return texts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", default=VERSION)
@@ -44,19 +68,7 @@ def main(argv=None) -> int:
     from transforms.license.spdx_texts import KEEP_ALL, SAMPLE, gram_hashes
 
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", f"{PACKAGE}@{args.version}", "--silent"], cwd=tmp, check=True,
-                       stdout=subprocess.DEVNULL)
-        tarball = os.path.join(tmp, f"{PACKAGE}-{args.version}.tgz")
-        with open(tarball, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
-        if digest != args.sha256:
-            raise SystemExit(f"{tarball}: sha256 {digest}, expected {args.sha256}")
-        texts = {}
-        with tarfile.open(tarball) as archive:
-            for member in archive.getmembers():
-                if member.name.startswith("package/licenses/") and member.name.endswith(".json"):
-                    data = json.load(archive.extractfile(member))
-                    texts[os.path.basename(member.name)[:-5]] = data["licenseText"]
+        texts = licenses(fetch(tmp, args.version, args.sha256))
     ids, sizes, kept, offsets, parts = [], [], [], [0], []
     for spdx_id in sorted(texts):
         grams = gram_hashes(texts[spdx_id])

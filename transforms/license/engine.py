@@ -23,7 +23,6 @@ class ScanResult(NamedTuple):
     matched: bool  # ScanCode matched anything at all (even a mere reference or clue)
     exact_only: bool = False  # approximate matching was asked for but the exact matches covered the text
     spdx_text: Tuple[str, ...] = ()  # the SPDX ids whose canonical text the whole text is (spdx_texts.py)
-    spdx_coverage: float = 0.0  # the share of the text's words that are that canonical text
 
 
 class Scanner:
@@ -52,14 +51,14 @@ class Scanner:
 
     def spdx_text(self, key: Tuple[str, str], text: str) -> Tuple[ScanResult, bool]:
         """``(result, cache_hit)``: only whether ``text`` is one of the SPDX list's texts
-        (``spdx_text``, ``spdx_coverage``; no ScanCode), cached like :meth:`scan`."""
+        (``spdx_text``; no ScanCode), cached like :meth:`scan`."""
         return self._cached((*key, False), lambda: self._with_spdx_text(ScanResult((), False), text))
 
     def _with_spdx_text(self, result: ScanResult, text: str) -> ScanResult:
         match = self.spdx_texts.match(text) if self.spdx_texts is not None else None
         if match is None:
             return result
-        return result._replace(spdx_text=match.ids, spdx_coverage=round(match.coverage, 4))
+        return result._replace(spdx_text=match.ids)
 
     def _cached(self, key: Tuple, compute: Callable[[], ScanResult]) -> Tuple[ScanResult, bool]:
         """``(result, cache_hit)`` from the LRU cache, else ``compute()`` (then kept)."""
@@ -142,29 +141,23 @@ class MemoScanner:
         self.from_cache = 0
         self.computed = 0
         if cached is not None:
-            for key0, key1, approximate, expressions, matched, exact_only, spdx_text, coverage in memo_loads(cached):
+            for key0, key1, approximate, expressions, matched, exact_only, spdx_text in memo_loads(cached):
                 self.results[(key0, key1, bool(approximate))] = ScanResult(
-                    tuple(expressions), bool(matched), bool(exact_only), tuple(spdx_text), float(coverage))
+                    tuple(expressions), bool(matched), bool(exact_only), tuple(spdx_text))
 
     def scan(self, key: Tuple[str, str], text: str, cut: bool = False, approximate: bool = True) -> Tuple[ScanResult, bool]:
-        full = (*key, approximate)
-        found = self.results.get(full)
-        if found is not None:
-            self.from_cache += 1
-            return found, True
-        result, hit = self._scanner().scan(key, text, cut, approximate)
-        self.results[full] = result
-        self.new = True
-        self.computed += 1
-        return result, hit
+        return self._lookup((*key, approximate), lambda scanner: scanner.scan(key, text, cut, approximate))
 
     def spdx_text(self, key: Tuple[str, str], text: str) -> Tuple[ScanResult, bool]:
-        full = (*key, False)
+        return self._lookup((*key, False), lambda scanner: scanner.spdx_text(key, text))
+
+    def _lookup(self, full: Tuple, ask: Callable[["Scanner"], Tuple[ScanResult, bool]]) -> Tuple[ScanResult, bool]:
+        """The result the cache gave for ``full``, else the worker's scanner's (``ask``), then kept."""
         found = self.results.get(full)
         if found is not None:
             self.from_cache += 1
             return found, True
-        result, hit = self._scanner().spdx_text(key, text)
+        result, hit = ask(self._scanner())
         self.results[full] = result
         self.new = True
         self.computed += 1
@@ -172,7 +165,7 @@ class MemoScanner:
 
     def results_list(self) -> list:
         """Every result it gave or holds, as the cache keeps them (JSON lists)."""
-        return [[k0, k1, approximate, list(r.expressions), r.matched, r.exact_only, list(r.spdx_text), r.spdx_coverage]
+        return [[k0, k1, approximate, list(r.expressions), r.matched, r.exact_only, list(r.spdx_text)]
                 for (k0, k1, approximate), r in sorted(self.results.items())]
 
     def payload(self) -> bytes:
@@ -251,7 +244,7 @@ def _scan_expression(engine: Engine, key: Tuple[str, str], text: str, count: Cou
         from transforms.license.spdx_texts import load as load_spdx_texts
 
         texts = load_spdx_texts()  # the same data with or without the cache's MemoScanner
-        expression = with_spdx_text(expression, result.spdx_text, result.spdx_coverage, engine.spdx,
+        expression = with_spdx_text(expression, result.spdx_text, engine.spdx,
                                     None if texts is None else (lambda spdx_id: texts.containment_of(text, spdx_id)))
     return expression, result.matched
 
@@ -261,10 +254,10 @@ def _preferred(ids):
     return sorted(ids, key=lambda i: (not i.endswith("-only"), i.endswith("+"), len(i), i))[0]
 
 
-def with_spdx_text(expression: str, ids: Tuple[str, ...], coverage: float, spdx: Spdx,
+def with_spdx_text(expression: str, ids: Tuple[str, ...], spdx: Spdx,
                    containment: Optional[Callable[[str], Optional[float]]] = None) -> str:
     """ScanCode's expression, given that the text is the canonical text of ``ids`` (one SPDX
-    text, or several with the same text) for ``coverage`` of its words (spdx_texts.py).
+    text, or several with the same text; spdx_texts.py).
 
     * It named nothing definite (no license, ``LicenseRef-*`` only): the SPDX id.
     * It named one license: that stays (one of ``ids``, or another: a plain Apache-2.0 LICENSE

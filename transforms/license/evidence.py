@@ -449,7 +449,7 @@ def header_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Cou
                                                 engine.config.header_max_chars))
         whole, _hit = engine.scanner.spdx_text(("spdx_header", _sha1(whole_text)), whole_text)
         if whole.spdx_text:
-            expression = with_spdx_text(expression, whole.spdx_text, whole.spdx_coverage, engine.spdx)
+            expression = with_spdx_text(expression, whole.spdx_text, engine.spdx)
     if expression:
         count("evidence:header_notice")
         return Evidence("header_notice", record.path, expression, "header notice")

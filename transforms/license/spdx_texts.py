@@ -123,12 +123,3 @@ class SpdxTexts:
 def load(path: str = DATA) -> Optional[SpdxTexts]:
     """The packaged fingerprints (None if the data file is missing)."""
     return SpdxTexts(path) if os.path.exists(path) else None
-
-
-def data_digest(path: str = DATA) -> str:
-    import hashlib
-
-    if not os.path.exists(path):
-        return "missing"
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
