@@ -41,6 +41,7 @@ setup(
         "scancode-toolkit==32.5.*",  # license: ScanCode's license index (built on first use, then cached)
         "pluggy<1.6",  # scancode-toolkit 32.5 needs pluggy < 1.6
         "license-expression>=30.4",  # license: SPDX parsing, validation, normalization, ScanCode categories
+        "phonenumbers>=8.13",  # redact: phone numbers (Google's libphonenumber metadata, Python port)
     ],
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6", "datasets>=3", "duckdb>=1", "pillow>=10", "moto[server]>=5",

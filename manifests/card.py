@@ -54,8 +54,9 @@ STAGE_DOCS = {
     "decontaminate": "Drops files holding an item of a configured benchmark (its docstrings or solutions, "
                      "matched lowercased with all whitespace removed); see Decontamination.",
     "malware": "Scans every file with ClamAV (clamd, the signatures named below) and drops what it detects.",
-    "redact": "Replaces emails, keys and tokens, passwords, names and public IPs with placeholders "
-              "(`<EMAIL>`, `<KEY>`, `<PASSWORD>`, `<NAME>`, private addresses).",
+    "redact": "Replaces emails, keys and tokens, passwords, persons' names, payment card and phone numbers and "
+              "public IPs with placeholders (`<EMAIL>`, `<KEY>`, `<PASSWORD>`, `<NAME>`, `<CREDIT_CARD>`, `<PHONE>`, "
+              "private addresses), at the sensitivity the manifest's config records (`redact.sensitivity`).",
     "tokens": "Counts each file's tokens with the given tokenizer into `num_tokens` (no special tokens added).",
     "sink": "Writes Parquet shards per language (zstd), rows sorted, shards keyed by a stable hash.",
     "rejects": "Writes what a stage could not process, with the stage and the reason, to `rejects/`.",
@@ -100,6 +101,8 @@ COLUMN_DOCS = {
     "redacted_passwords": "passwords replaced",
     "redacted_names": "names replaced",
     "redacted_ips": "IP addresses replaced",
+    "redacted_credit_cards": "payment card numbers replaced",
+    "redacted_phones": "phone numbers replaced",
     "num_tokens": "tokens (null when the release was built without a tokenizer)",
 }
 

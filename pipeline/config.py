@@ -63,6 +63,9 @@ def _build(cls, values: Any, where: str):
         if dataclasses.is_dataclass(default):
             kwargs[key] = _build(type(default), value, f"{where}.{key}")
             continue
+        if value is None and fields[key].default is None:  # an optional setting left to another (redact.sensitivity)
+            kwargs[key] = None
+            continue
         expected = type(default)
         if isinstance(default, tuple) and isinstance(value, list):
             value = tuple(value)
@@ -92,8 +95,19 @@ def read_yaml(path: str, what: str = "config") -> Any:
         raise UsageError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
 
 
-def load_config(path: Optional[str]) -> Config:
-    """Defaults, overridden by the YAML file at ``path`` if given."""
-    if not path:
-        return Config()
-    return config_from_dict(read_yaml(path), where=path)
+def load_config(path: Optional[str], overrides: Optional[Dict[str, Dict[str, Any]]] = None) -> Config:
+    """Defaults, overridden by the YAML file at ``path`` if given, then by ``overrides`` (a command's
+    flags, ``{"redact": {"sensitivity": "high"}}``), merged setting by setting before the config is
+    built, so that a level fills only what neither the file nor a flag sets."""
+    values = read_yaml(path) if path else {}
+    where = path or "config"
+    if overrides:
+        if not isinstance(values, dict):
+            raise UsageError(f"{where}: expected a mapping, got {type(values).__name__}")
+        values = dict(values)
+        for stage, settings in overrides.items():
+            section = values.get(stage) or {}
+            if not isinstance(section, dict):
+                raise UsageError(f"{where}.{stage}: expected a mapping, got {type(section).__name__}")
+            values[stage] = {**section, **settings}
+    return config_from_dict(values, where=where)

@@ -63,6 +63,8 @@ class CodeFile(NamedTuple):
     redacted_passwords: int = 0
     redacted_names: int = 0
     redacted_ips: int = 0
+    redacted_credit_cards: int = 0
+    redacted_phones: int = 0
     num_tokens: Optional[int] = None
     # --- internal: never written to a release -------------------------------
     origin_url: str = ""

@@ -74,6 +74,8 @@ def register(sub) -> None:
     parser.add_argument("--mixture", metavar="FILE",
                         help="a pretraining mixture spec (YAML: budget, then alpha or weights, max_epochs) planned over "
                         "the release's token counts into manifest.json and the card's language table; needs --tokenizer")
+    parser.add_argument("--sensitivity", choices=("low", "default", "high"),
+                        help="redact.sensitivity: the redaction thresholds and kinds of one level (see pipeline/defaults.yaml)")
     parser.add_argument("--include-no-license", action="store_true",
                         help="also release files without any license evidence (config license.include_no_license)")
     parser.set_defaults(func=run, accepts_extra=True)
@@ -83,12 +85,12 @@ def run(args) -> int:
     from pipeline.build import run_build, summary_table
 
     config = None
-    if args.include_no_license or args.benchmark or args.clamd:  # flags override / extend the config file
+    if args.include_no_license or args.benchmark or args.clamd or args.sensitivity:  # flags override the config file
         import dataclasses
 
         from pipeline.config import load_config
 
-        config = load_config(args.config)
+        config = load_config(args.config, {"redact": {"sensitivity": args.sensitivity}} if args.sensitivity else None)
         if args.include_no_license:
             config = dataclasses.replace(config, license=dataclasses.replace(config.license, include_no_license=True))
         if args.clamd:

@@ -10,10 +10,13 @@ EXAMPLES = """examples:
   cat .env | codestack redact
   codestack redact config.yml --json | jq '.findings[] | .kind'
   codestack redact deploy.sh --config my.yaml
+  codestack redact AUTHORS --sensitivity high
 
 The text is decoded as the pipeline decodes it (UTF-8, else the detected encoding) and
-written to stdout with secrets replaced by <KEY> / <PASSWORD>, emails by <EMAIL> and
-public IPs by fixed private addresses. --json prints {"text", "findings": [{"kind",
+written to stdout with secrets replaced by <KEY> / <PASSWORD>, emails by <EMAIL>,
+persons' names by <NAME>, card numbers by <CREDIT_CARD>, phone numbers by <PHONE> and
+public IPs by fixed private addresses. --sensitivity low|default|high picks the level
+of redact.sensitivity (pipeline/defaults.yaml lists what each level sets). --json prints {"text", "findings": [{"kind",
 "start", "end", "replacement"}]}: start/end are offsets (Unicode code points) into the
 decoded input, kind the detector (github_token, generic_password, email, ipv4, ...).
 A summary of the counts goes to stderr."""
@@ -25,13 +28,16 @@ def register(sub) -> None:
     parser = sub.add_parser(
         "redact",
         help="redact secrets and PII from a file (or stdin)",
-        description="Replace credentials, emails and public IP addresses as the redact stage does.",
+        description="Replace credentials, emails, names, card and phone numbers and public IP addresses as the "
+        "redact stage does.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("path", nargs="?", default="-", metavar="PATH", help="the file to redact; - or none: stdin")
     parser.add_argument("--json", action="store_true", help="print text and findings as one JSON object")
     parser.add_argument("--config", metavar="FILE", help="YAML overriding the defaults (its redact: section is used)")
+    parser.add_argument("--sensitivity", choices=("low", "default", "high"),
+                        help="redact.sensitivity: the thresholds and kinds of one level (overrides --config's)")
     parser.set_defaults(func=run)
 
 
@@ -56,7 +62,7 @@ def run(args) -> int:
     from transforms.fetch import decode_bytes
     from transforms.redact import Redactor
 
-    config = load_config(args.config)
+    config = load_config(args.config, {"redact": {"sensitivity": args.sensitivity}} if args.sensitivity else None)
     name = "stdin" if args.path == "-" else args.path
     decoded = decode_bytes(_read(args.path), config.decode)
     if isinstance(decoded, Drop):
@@ -69,5 +75,6 @@ def run(args) -> int:
     else:
         sys.stdout.write(result.text)
     counts = ", ".join(f"{n} {category}" for category, n in result.counts().items() if n) or "nothing"
-    print(f"codestack: {name}: redacted {counts}", file=sys.stderr)
+    left = f"; {result.placeholders} placeholder{'s' if result.placeholders != 1 else ''} left" if result.placeholders else ""
+    print(f"codestack: {name}: redacted {counts}{left} (sensitivity {config.redact.sensitivity})", file=sys.stderr)
     return 0

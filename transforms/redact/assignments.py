@@ -13,8 +13,26 @@ _KEY_WORDS = (
     r"secret|token|api[_\-.]?key|access[_\-.]?key|private[_\-.]?key|auth[_\-.]?key|account[_\-.]?key|"
     r"master[_\-.]?key|signing[_\-.]?key|encryption[_\-.]?key|app[_\-.]?key|service[_\-.]?key|"
     r"subscription[_\-.]?key|db[_\-.]?key|database[_\-.]?key|client[_\-.]?key|credentials?|auth|"
+    r"(?:aes|hmac|function|storage|shared|cipher|crypto|jwt|session|cookie|webhook)[_\-.]?key|"
     r"(?:github|gitlab|git|hf|ado|devops|azure)[_\-.]?pat"
 )
+#: services whose credentials are often named ``<SERVICE>_..._KEY`` (``TWITTER_CONSUMER_KEY``,
+#: ``DATADOG_APP_KEY``, ``ALGOLIA_ADMIN_KEY``): such a name makes its value a secret (with entropy)
+_SERVICES = tuple("""
+    adafruit airtable algolia alibaba amplitude asana assemblyai atlassian auth0 beamer binance bitbucket
+    bitfinex bitly bittrex braintree brevo bugsnag chargebee circleci clickup cloudflare codecov cohere
+    coinbase confluent contentful datadog deepgram deepseek digitalocean discord dropbox droneci duffel dynatrace
+    elevenlabs etsy facebook fastly finicity finnhub firebase flickr flutterwave freshbooks freshdesk gitter
+    gocardless grafana groq harness heroku hubspot huggingface intercom jfrog klaviyo kraken kucoin
+    launchdarkly linear linkedin linode logz looker mailchimp mailgun mailjet mandrill mapbox mattermost
+    meraki messagebird mistral mixpanel mollie netlify newrelic new_relic nexmo ngrok notion nytimes okta
+    onesignal opsgenie pagerduty paypal paystack perplexity pinecone plaid plivo postmark pulumi pusher
+    rapidapi razorpay replicate rollbar segment sendbird sendgrid sentry shopify slack snyk sparkpost splunk
+    squarespace square stripe sumo sumologic telnyx todoist travis trello twilio twitch twitter typeform
+    vercel vonage vultr webflow zendesk zoom
+""".split())
+#: after the service's name: up to three more words, then ``key`` ending the name
+_SERVICE_KEY = re.compile(r"(?P<pw>(?!))|(?P<key>[a-z0-9]*(?:[_\-.]?[A-Za-z]{1,12}){0,3}?[_\-.]?key)(?![a-z])", re.IGNORECASE)
 _KEYWORD = re.compile(rf"(?P<pw>{_PASSWORD_WORDS})|(?P<key>{_KEY_WORDS})", re.IGNORECASE)
 #: short keywords that must be a whole segment of the name (``pass`` but not ``compass``)
 _SHORT_WORDS = frozenset({"pass", "pwd", "auth"})
@@ -53,7 +71,7 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 #: what follows a name: closing quote/bracket, the operator
 _OPERATOR = re.compile(
     r"""(?P<close>(?:["'`]|\\["'])?\]?["']?)[ \t]*"""
-    r"""(?P<op>:=|=>|<-|===|!==|==|!=|=|::|:|\(|,|>|[ \t]+(?:value|val|content)[ \t]*=)"""
+    r"""(?P<op>\|\|=|\?\?=|\|\||\?\?|:=|=>|<-|===|!==|==|!=|=|::|:|\(|,|>|[ \t]+(?:value|val|content)[ \t]*=)"""
 )
 #: a value: quoted (with escapes) or bare
 _VALUE = re.compile(
@@ -77,4 +95,4 @@ _PUBLIC_PREFIXES = ("pk_live_", "pk_test_", "pk.")
 _WORDS = re.compile(r"[A-Za-z]+(?:[-_.:/][A-Za-z]+)*")
 _REGEXISH = re.compile(r"\\[dswbDSWB]|\[\^?[a-zA-Z0-9]-[a-zA-Z0-9]|\(\?[:=!<P]|\.\*|\.\+|\{\d+,?\d*\}")
 #: a type annotation between ``name:`` and ``= value`` (Python, TypeScript)
-_ANNOTATION = re.compile(r"[ \t]*[A-Za-z_][\w.]*(?:\[[\w.\[\], |]*\])?(?:[ \t]*\|[ \t]*[A-Za-z_][\w.]*)*[ \t]*=(?![=>])")
+_ANNOTATION = re.compile(r"[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][\w.]*(?:\[[\w.\[\], |]*\])?(?:[ \t]*\|[ \t]*[A-Za-z_][\w.]*)*[ \t]*=(?![=>])")

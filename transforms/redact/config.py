@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from typing import Dict, NamedTuple, Sequence, Tuple
+from typing import Dict, NamedTuple, Optional, Sequence, Tuple
 
 
 
@@ -12,7 +12,9 @@ STAGE = "redact"
 
 # --- categories, their replacement tokens and record columns ---------------------------
 EMAIL, KEY, PASSWORD, NAME, IP = "email", "key", "password", "name", "ip"
-TOKENS = {EMAIL: "<EMAIL>", KEY: "<KEY>", PASSWORD: "<PASSWORD>", NAME: "<NAME>"}
+CREDIT_CARD, PHONE = "credit_card", "phone"
+TOKENS = {EMAIL: "<EMAIL>", KEY: "<KEY>", PASSWORD: "<PASSWORD>", NAME: "<NAME>", CREDIT_CARD: "<CREDIT_CARD>",
+          PHONE: "<PHONE>"}
 #: category -> CodeFile column holding its count
 RECORD_FIELDS = {
     EMAIL: "redacted_emails",
@@ -20,8 +22,28 @@ RECORD_FIELDS = {
     PASSWORD: "redacted_passwords",
     NAME: "redacted_names",
     IP: "redacted_ips",
+    CREDIT_CARD: "redacted_credit_cards",
+    PHONE: "redacted_phones",
 }
-CATEGORIES = (EMAIL, KEY, PASSWORD, NAME, IP)
+CATEGORIES = (EMAIL, KEY, PASSWORD, NAME, IP, CREDIT_CARD, PHONE)
+#: not a category of findings: a candidate a rule matched but judged a documented placeholder or an
+#: obvious sequence (``AIzaSyabcdef...``, ``xoxp-1234567890``). It wins its span over weaker rules, is
+#: not replaced, and is counted (``Redaction.placeholders``, counter ``placeholder``).
+PLACEHOLDER = "placeholder"
+
+#: ``redact.sensitivity``: the thresholds and kinds each level sets (settings left unset take them).
+SENSITIVITY = {
+    # credentials by their format or a long random value, emails, IPs and card numbers; no names or phones
+    "low": dict(min_password_length=8, min_key_length=16, min_key_entropy=3.5, names=False, credit_cards=True,
+                keep_test_cards=True, phones=False, phones_need_context=True, names_need_list=True),
+    # the release default: every kind; names and phones only where the context says so
+    "default": dict(min_password_length=6, min_key_length=8, min_key_entropy=3.0, names=True, credit_cards=True,
+                    keep_test_cards=True, phones=True, phones_need_context=True, names_need_list=True),
+    # short and less random values too, public test card numbers, phone numbers without a phone word
+    # beside them, names in attribution contexts without a known given name
+    "high": dict(min_password_length=4, min_key_length=6, min_key_entropy=2.5, names=True, credit_cards=True,
+                 keep_test_cards=False, phones=True, phones_need_context=False, names_need_list=False),
+}
 
 #: Public DNS resolvers: well known, never personal, left alone.
 DEFAULT_KEEP_IPS = (
@@ -73,15 +95,41 @@ class RedactConfig:
     ipv4_replacements: Tuple[str, ...] = DEFAULT_IPV4_REPLACEMENTS
     #: private IPv6 addresses that replace public ones
     ipv6_replacements: Tuple[str, ...] = DEFAULT_IPV6_REPLACEMENTS
+    #: low | default | high: sets every setting below that is left unset (null); see SENSITIVITY
+    sensitivity: str = "default"
     #: shortest value of a password assignment that is redacted
-    min_password_length: int = 6
+    min_password_length: Optional[int] = None
     #: shortest value of a generic secret/token/api_key assignment that is redacted (values under
     #: 12 characters must also be nearly all distinct characters)
-    min_key_length: int = 8
+    min_key_length: Optional[int] = None
     #: least Shannon entropy (bits per character) of such a value
-    min_key_entropy: float = 3.0
+    min_key_entropy: Optional[float] = None
+    #: replace natural persons' names in attribution contexts (copyright, author, maintainer lines) with <NAME>
+    names: Optional[bool] = None
+    #: a name is a person's only when its first word is a known given name (else: any name-shaped words
+    #: in an attribution context that are not an organisation)
+    names_need_list: Optional[bool] = None
+    #: replace payment card numbers (issuer prefix and length, Luhn) with <CREDIT_CARD>
+    credit_cards: Optional[bool] = None
+    #: leave the issuers' documented public test card numbers (4111 1111 1111 1111, ...)
+    keep_test_cards: Optional[bool] = None
+    #: replace valid phone numbers with <PHONE>
+    phones: Optional[bool] = None
+    #: a phone number counts only in international form (+CC ...) or beside a phone word (tel, phone, fax, ...)
+    phones_need_context: Optional[bool] = None
 
     def __post_init__(self):  # a bad address fails when the config is read, not on a worker
+        if self.sensitivity not in SENSITIVITY:
+            raise ValueError(f"redact.sensitivity: {self.sensitivity!r} is not one of {', '.join(SENSITIVITY)}")
+        for key, preset in SENSITIVITY[self.sensitivity].items():  # the level fills what is left unset
+            value = getattr(self, key)
+            if value is None:
+                value = preset
+            elif isinstance(preset, float) and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            elif type(value) is not type(preset):
+                raise ValueError(f"redact.{key}: expected {type(preset).__name__}, got {value!r}")
+            object.__setattr__(self, key, value)
         _checked_replacements(self.ipv4_replacements, 4, "ipv4_replacements")
         _checked_replacements(self.ipv6_replacements, 6, "ipv6_replacements")
         for address in self.keep_ips:
@@ -106,6 +154,7 @@ class Finding(NamedTuple):
 class Redaction(NamedTuple):
     text: str
     findings: Tuple[Finding, ...]
+    placeholders: int = 0  # values a rule matched but left as documented placeholders or sequences
 
     def counts(self) -> Dict[str, int]:
         """Findings per category (``email``, ``key``, ``password``, ``name``, ``ip``)."""
@@ -122,14 +171,14 @@ def category_of(finding: Finding) -> str:
     return IP
 
 
-def apply_findings(text: str, findings: Sequence[Finding]) -> Redaction:
+def apply_findings(text: str, findings: Sequence[Finding], placeholders: int = 0) -> Redaction:
     """``text`` with each finding's span replaced (findings sorted, not overlapping)."""
     if not findings:
-        return Redaction(text, ())
+        return Redaction(text, (), placeholders)
     parts, pos = [], 0
     for finding in findings:
         parts.append(text[pos:finding.start])
         parts.append(finding.replacement)
         pos = finding.end
     parts.append(text[pos:])
-    return Redaction("".join(parts), tuple(findings))
+    return Redaction("".join(parts), tuple(findings), placeholders)

@@ -21,7 +21,11 @@ _ASSIGNMENT_ANCHORS = (
     "privatekey", "private-key", "auth", "credential", "account_key", "accountkey", "master_key", "masterkey",
     "signing_key", "signingkey", "encryption_key", "encryptionkey", "app_key", "appkey", "app-key",
     "service_key", "subscription-key", "subscription_key", "db_key", "client_key", "clientkey",
-) + tuple(f"{who}{sep}pat" for who in ("github", "gitlab", "git", "hf", "ado", "devops", "azure") for sep in ("_", "-", ".", ""))
+) + tuple(f"{who}{sep}pat" for who in ("github", "gitlab", "git", "hf", "ado", "devops", "azure") for sep in ("_", "-", ".", "")) + tuple(
+    f"{stem}{sep}key" for stem in ("api", "access", "private", "account", "master", "signing", "encryption", "app",
+                                   "service", "subscription", "db", "database", "client", "aes", "hmac", "function",
+                                   "storage", "shared", "cipher", "crypto", "jwt", "session", "cookie", "webhook")
+                     for sep in ("_", "-", ".", ""))
 
 
 def _add_line(lines: Dict[int, Tuple[int, set]], text: str, pos: int, rules: Sequence[int]) -> None:
@@ -123,7 +127,10 @@ _AUTH_HEADER = re.compile(
 _BEARER = re.compile(r"\b[Bb]earer\s+(?P<cred>[A-Za-z0-9._~+/\-]{16,}={0,2})(?![A-Za-z0-9._~+/=\-])")
 _CLI_PATTERNS = (
     # curl -u user:password / --user user:password (also wget --http-password, http user:pass)
-    re.compile(r"(?:\s|^)(?:-u|--user|--proxy-user)\s*[\"']?[^:\s\"'@]{1,64}:(?P<pw>[^\s\"'@]{1,128})(?=[\"'\s]|$)",
+    re.compile(r"(?:\s|^)(?:-u|--user|--proxy-user)(?:\s*|=)[\"']?[^:\s\"'@$]{1,64}:(?P<pw>[^\s\"']{1,128})(?=[\"'\s]|$)",
+               re.MULTILINE),
+    # quoted: the password may hold spaces and @ (curl -u 'deploy:p@ss word')
+    re.compile(r"(?:\s|^)(?:-u|--user|--proxy-user)(?:\s*|=)(?P<q>[\"'])[^:\"'\r\n$]{1,64}:(?P<pw>[^\"'\r\n]{1,128})(?P=q)",
                re.MULTILINE),
     # mysql -pSECRET / -p'SECRET' (no space: that is the mysql syntax)
     re.compile(r"\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p(?P<q>[\"']?)(?P<pw>[^\s\"']{4,128})(?P=q)(?=\s|$)",

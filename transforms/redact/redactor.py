@@ -11,11 +11,27 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import xxhash
 
-from transforms.redact.assignments import _ANNOTATION, _BARE_OK, _DOTTED_NAME, _ENDING_WORDS, _ENV_NAME, _EXPRESSION, _IDENTIFIER_PATH, _KEYWORD, _KEY_WORDS, _NAME_CHARS, _NOT_A_SECRET_VALUE, _NUMBER, _OPERATOR, _PATHLIKE, _PUBLIC_PREFIXES, _REGEXISH, _SHORT_WORDS, _VALUE, _WORDS, _XML_VALUE, _not_secret_name
-from transforms.redact.config import EMAIL, Finding, IP, KEY, PASSWORD, RedactConfig, Redaction, TOKENS, _checked_replacements, apply_findings
+from transforms.redact.assignments import _SERVICES, _SERVICE_KEY, _ANNOTATION, _BARE_OK, _DOTTED_NAME, _ENDING_WORDS, _ENV_NAME, _EXPRESSION, _IDENTIFIER_PATH, _KEYWORD, _KEY_WORDS, _NAME_CHARS, _NOT_A_SECRET_VALUE, _NUMBER, _OPERATOR, _PATHLIKE, _PUBLIC_PREFIXES, _REGEXISH, _SHORT_WORDS, _VALUE, _WORDS, _XML_VALUE, _not_secret_name
+from transforms.redact.config import CREDIT_CARD, EMAIL, Finding, IP, KEY, NAME, PASSWORD, PHONE, PLACEHOLDER, RedactConfig, Redaction, TOKENS, _checked_replacements, apply_findings
 from transforms.redact.patterns import _ASCII_LOWER, _ASSIGNMENT_ANCHORS, _AUTH_HEADER, _B64_RUN, _BEARER, _CLI_PATTERNS, _DOMAIN, _GLOBAL_UNICAST, _IPV4, _IPV4_HINT, _IPV6, _IPV6_HINT, _LOCAL_CHARS, _LOGIN_CALL, _PEM_GAP, _PEM_HEAD, _PEM_LINE, _PUTTY, _QUOTED, _SPECIAL_NETWORKS, _SQL_PASSWORD, _URL_USERINFO, _UUID, _add_line, _first_argument, _is_network, _is_reserved_domain, _overlaps, _parse_ipv6, _resolve, _segment, _version_like
-from transforms.redact.rules import PREFIX_RULES, _Cand, _Ctx, _ds_rules
-from transforms.redact.values import _CAMEL, is_hash_on_hash_line, is_placeholder, shannon_entropy
+from transforms.redact.formats import PREFIX_RULES
+from transforms.redact.rules import _Cand, _Ctx, _ds_rules
+from transforms.redact.values import _CAMEL, _not_a_credential, is_hash_on_hash_line, is_placeholder, shannon_entropy
+
+#: after a PEM body's last full line, before the END line: its short last line
+_PEM_TAIL = re.compile(r"(?:\\[rn]|[\r\n \t\"',+])+(?P<tail>[A-Za-z0-9+/]{1,15}={0,2})(?=(?:\\[rn]|[\r\n \t\"',+])*$)")
+
+
+def _span_detector(find: Callable[[str, int, int], Iterable[Tuple[int, int, str]]], category: str):
+    """A detector of ``(start, end, kind)`` spans in a line (names, card and phone numbers) whose
+    findings yield to every other detector's on the same span (priority 0)."""
+
+    def detect(redactor: "Redactor", ctx: _Ctx) -> Iterator[_Cand]:
+        for start, end, kind in find(ctx.text, ctx.start, ctx.end):
+            yield _Cand(start, end, kind, category, 0)
+
+    return detect
+
 
 class Redactor:
     """Finds and replaces secrets and PII. Build once per worker: it compiles the
@@ -56,9 +72,11 @@ class Redactor:
             for rule in _ds_rules() + list(PREFIX_RULES):
                 add(rule.run, rule.anchors, rule.file_anchors)
             add(Redactor._assignments, _ASSIGNMENT_ANCHORS)
+            add(Redactor._service_assignments, _SERVICES)
             add(Redactor._url_passwords, ("://",))
             add(Redactor._auth_headers, ("authorization", "bearer"))
-            add(Redactor._cli_passwords, ("curl", "mysql", "mariadb", "sshpass", "login", "wget", "http "))
+            add(Redactor._cli_passwords, ("curl", "mysql", "mariadb", "sshpass", "login", "wget", "http ", "-u ",
+                                          "-u'", "-u\"", "--user", "--proxy-user"))
             add(Redactor._sql_passwords, ("create user", "alter user", "create role", "alter role", "create login",
                                           "alter login"))
             add(Redactor._login_calls, ("login(", "authenticate(", "auth(", "auth=(", "auth = (", "basicauth(",
@@ -67,12 +85,30 @@ class Redactor:
             add(Redactor._putty_keys, ("putty-user-key-file",))
         if config.emails:
             add(Redactor._emails, ("@",))
-        self._ipv4_detector = self._ipv6_detector = -1
+        #: (regex, detector): every match of the regex makes its line a candidate for the detector
+        self._hints: List[Tuple[re.Pattern, int]] = []
         if config.ips:
-            self._ipv4_detector = len(self._detectors)
+            self._hints.append((_IPV4_HINT, len(self._detectors)))
             add(Redactor._ipv4)
-            self._ipv6_detector = len(self._detectors)
+            self._hints.append((_IPV6_HINT, len(self._detectors)))
             add(Redactor._ipv6)
+        if config.names:
+            from transforms.redact.names import NameFinder
+
+            names = NameFinder(config)
+            add(_span_detector(names.find, NAME), names.anchors)
+        if config.credit_cards:
+            from transforms.redact.numbers import CardFinder
+
+            cards = CardFinder(config)
+            self._hints.append((cards.hint, len(self._detectors)))
+            add(_span_detector(cards.find, CREDIT_CARD))
+        if config.phones:
+            from transforms.redact.numbers import PhoneFinder
+
+            phones = PhoneFinder(config)
+            self._hints.append((phones.hint, len(self._detectors)))
+            add(_span_detector(phones.find, PHONE))
 
         self._anchors = sorted(set(line_anchors) | set(file_anchors))
         self._anchor_rules = [
@@ -87,13 +123,19 @@ class Redactor:
     # --- public API --------------------------------------------------------------------
     def find(self, text: str) -> List[Finding]:
         """The findings in ``text``, sorted by offset, not overlapping."""
-        cands = self._candidates(text)
-        accepted = _resolve(cands)
-        findings = [Finding(c.kind, c.start, c.end, self._replacement(c, text)) for c in accepted]
-        return self._propagate(text, findings)
+        return self.find_all(text)[0]
+
+    def find_all(self, text: str) -> Tuple[List[Finding], int]:
+        """The findings, and how many spans a rule matched but left as placeholders."""
+        accepted = _resolve(self._candidates(text))
+        placeholders = sum(1 for c in accepted if c.category == PLACEHOLDER)
+        findings = [Finding(c.kind, c.start, c.end, self._replacement(c, text)) for c in accepted
+                    if c.category != PLACEHOLDER]
+        return self._propagate(text, findings), placeholders
 
     def redact(self, text: str) -> Redaction:
-        return apply_findings(text, self.find(text))
+        findings, placeholders = self.find_all(text)
+        return apply_findings(text, findings, placeholders)
 
     # --- the prefilter -----------------------------------------------------------------
     def _candidates(self, text: str) -> List[_Cand]:
@@ -110,11 +152,10 @@ class Redactor:
                     whole.update(file_rules)
                 if line_rules:
                     _add_line(lines, text, end - 1, line_rules)
-        if self._ipv4_detector >= 0:
-            for match in _IPV4_HINT.finditer(text):
-                _add_line(lines, text, match.start(), (self._ipv4_detector,))
-            for match in _IPV6_HINT.finditer(text):
-                _add_line(lines, text, match.start(), (self._ipv6_detector,))
+        for hint, detector in self._hints:
+            rules = (detector,)
+            for match in hint.finditer(text):
+                _add_line(lines, text, match.start(), rules)
         out: List[_Cand] = []
         for index in sorted(whole):
             out.extend(self._detectors[index](self, _Ctx(text, 0, len(text))))
@@ -162,7 +203,7 @@ class Redactor:
     def plausible_password(self, value: str, in_url: bool = False) -> bool:
         if len(value) < self.config.min_password_length or len(value) > 256:
             return False
-        if any(ch.isspace() for ch in value) or is_placeholder(value):
+        if any(ch.isspace() for ch in value) or is_placeholder(value) or _not_a_credential(value):
             return False
         if in_url:
             return not value.startswith(("{", "$", "%", "<", "[")) and "{" not in value
@@ -188,6 +229,8 @@ class Redactor:
             return False
         if _ENV_NAME.fullmatch(value) or _REGEXISH.search(value) or is_hash_on_hash_line(value, line):
             return False
+        if _not_a_credential(value) or sum(1 for ch in value if ch.isascii() and ch.isalnum()) * 5 < n * 3:
+            return False  # mostly punctuation: a separator, a format string, not a key
         has_digit = any(ch.isdigit() for ch in value)
         has_symbol = any(ch in "-_+/=.~!@#$%^&*" for ch in value)
         mixed = any(ch.islower() for ch in value) and any(ch.isupper() for ch in value)
@@ -199,12 +242,23 @@ class Redactor:
         return shannon_entropy(value) >= min(self.config.min_key_entropy, math.log2(n) - 0.5)
 
     # --- detectors ---------------------------------------------------------------------
-    def _assignments(self, ctx: _Ctx) -> Iterator[_Cand]:
+    def _service_assignments(self, ctx: _Ctx) -> Iterator[_Cand]:
+        """``<SERVICE>_..._KEY = value`` (``TWITTER_CONSUMER_KEY``, ``DATADOG_APP_KEY``)."""
+        low = ctx.text[ctx.start:ctx.end].lower()
+        for service in _SERVICES:
+            pos = low.find(service)
+            while pos >= 0:
+                if pos == 0 or not low[pos - 1].isalpha():
+                    yield from self._assignments(ctx, _SERVICE_KEY, ctx.start + pos + len(service), ctx.start + pos)
+                pos = low.find(service, pos + 1)
+
+    def _assignments(self, ctx: _Ctx, keyword=_KEYWORD, at: int = -1, name_from: int = -1) -> Iterator[_Cand]:
         """``name <op> value`` where the name says secret: code, YAML, JSON, .env, INI, XML, flags."""
         text, ls, le = ctx
         line = None
         done_to = ls
-        for match in _KEYWORD.finditer(text, ls, le):
+        matches = keyword.finditer(text, ls, le) if at < 0 else filter(None, [keyword.match(text, at, le)])
+        for match in matches:
             a, b = match.span()
             if a < done_to:
                 continue
@@ -213,7 +267,7 @@ class Redactor:
                 continue
             if word in _ENDING_WORDS and not _segment(text, a, b, left=False):
                 continue
-            ns = a
+            ns = a if name_from < 0 else name_from
             while ns > ls and text[ns - 1] in _NAME_CHARS and a - ns < 64:
                 ns -= 1
             ne = b
@@ -260,7 +314,7 @@ class Redactor:
                     if not (_KEYWORD.fullmatch(callee) or callee.startswith(("set", "with", "use"))):
                         return None
                     quoted_only = True
-                elif op in ("==", "!=", "===", "!=="):
+                elif op in ("==", "!=", "===", "!==", "||", "??"):  # comparisons; x.TOKEN || "fallback"
                     quoted_only = True
                 elif op == ",":
                     # define("DB_PASSWORD", "x"), getenv("TOKEN", "x"); not f(password, "x") nor a list
@@ -374,7 +428,11 @@ class Redactor:
                 continue
             gaps = (text[x.end():y.start()] for x, y in zip(runs, runs[1:]))
             if all(_PEM_GAP.fullmatch(gap) for gap in gaps):
-                yield _Cand(runs[0].start(), runs[-1].end(), "private_key", KEY, 4)
+                end = runs[-1].end()
+                tail = _PEM_TAIL.match(text, end, body_end) if stop is not None else None
+                if tail is not None:  # the body's last line, shorter than a run ("GQ==")
+                    end = tail.end("tail")
+                yield _Cand(runs[0].start(), end, "private_key", KEY, 4)
             else:  # key material inside code (string concatenation, headers): each run alone
                 for run in runs:
                     yield _Cand(run.start(), run.end(), "private_key", KEY, 4)
@@ -405,6 +463,8 @@ class Redactor:
             start += 1
         if start == at or text[at - 1] == ".":
             return None
+        if start >= 3 and text[start - 3:start] == "://":
+            return None  # scheme://user@host: a URL's user name (a Sentry DSN's key), not a mailbox
         if start > ls and text[start - 1] == ":" and text.rfind("://", ls, start) >= 0:
             token_start = text.rfind("://", ls, start)
             if not any(ch.isspace() for ch in text[token_start:start]):
@@ -485,9 +545,15 @@ class Redactor:
             if original in seen:
                 continue
             seen.add(original)
+            whole_words = finding.replacement == TOKENS[NAME]
+            if whole_words and " " not in original:
+                continue  # a one-word name (a TODO owner) is a word of the code too: only where it was found
             pos = text.find(original)
             while pos >= 0:
                 end = pos + len(original)
+                if whole_words and ((pos > 0 and text[pos - 1].isalnum()) or (end < len(text) and text[end].isalnum())):
+                    pos = text.find(original, pos + 1)
+                    continue  # "Ann Lee" inside "Joann Leeds"
                 i = bisect.bisect_right(starts, pos) - 1
                 covered = (i >= 0 and ends[i] > pos) or (i + 1 < len(starts) and starts[i + 1] < end)
                 if not covered and not _overlaps(extra, pos, end):

@@ -1,14 +1,16 @@
-"""Key formats anchored on a prefix: detect-secrets' detection patterns and codestack's rules (:data:`PREFIX_RULES`)."""
+"""The rule machinery (:class:`_Rule`, candidates) and detect-secrets' detection patterns as rules.
+
+codestack's own format rules live in :mod:`transforms.redact.formats` (:data:`PREFIX_RULES`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Callable, Iterator, List, NamedTuple, Optional, Pattern, Tuple
+from typing import TYPE_CHECKING, Callable, Iterator, List, Match, NamedTuple, Optional, Pattern, Tuple
 
 
-from transforms.redact.config import KEY, PASSWORD
-from transforms.redact.values import _is_alnum
+from transforms.redact.config import KEY, PASSWORD, PLACEHOLDER
+from transforms.redact.values import _is_alnum, is_hash_on_hash_line, is_placeholder, shannon_entropy
 
 if TYPE_CHECKING:  # the rules are run by it; it imports them
     from transforms.redact.redactor import Redactor
@@ -114,12 +116,16 @@ class _Rule:
     check: Optional[Callable[[str], bool]] = None
     priority: int = 3
     password: bool = False  # judge the value as a password, not a key
+    min_entropy: float = 2.5  # below it (bits per character of the whole match) a match is a placeholder
+    check_match: Optional[Callable[[Match], bool]] = None  # a test on the whole match (the name it is assigned to)
 
     def run(self, redactor: "Redactor", ctx: _Ctx) -> Iterator[_Cand]:
         text = ctx.text
         for match in self.pattern.finditer(text, ctx.start, ctx.end):
             start, end = match.span(self.group)
             if start < 0 or start == end:
+                continue
+            if self.check_match is not None and not self.check_match(match):
                 continue
             if self.after:
                 cut = text.find(self.after, start, end)
@@ -137,12 +143,26 @@ class _Rule:
             value = text[start:end]
             if self.check is not None and not self.check(value):
                 continue
-            if self.password:
-                if not redactor.plausible_password(value, in_url=True):
-                    continue
-            elif not redactor.plausible_token(value, _line_at(text, start)):
+            verdict = _format_verdict(redactor, value, text, start, self.password, self.min_entropy)
+            if verdict is None:
                 continue
-            yield _Cand(start, end, self.kind, self.category, self.priority)
+            # a placeholder keeps its span (not replaced, counted) against weaker rules
+            yield _Cand(start, end, self.kind, self.category if verdict else PLACEHOLDER, self.priority)
+
+
+def _format_verdict(redactor: "Redactor", value: str, text: str, start: int, password: bool,
+                    min_entropy: float) -> Optional[bool]:
+    """A value a format rule matched: True (a secret), False (a documented placeholder or an obvious
+    sequence: kept and counted), None (not what the rule is after: a digest on a hash line, a label)."""
+    if is_placeholder(value):
+        return False
+    if password:
+        return True if redactor.plausible_password(value, in_url=True) else None
+    if shannon_entropy(value) < min_entropy:
+        return False  # "AKIAAAAAAAAAAAAAAAAA": the format, no randomness
+    if is_hash_on_hash_line(value, _line_at(text, start)):
+        return None
+    return True
 
 
 def _line_at(text: str, pos: int) -> str:
@@ -158,113 +178,3 @@ def _jwt_ok(value: str) -> bool:
 
 def _rx(pattern: str, flags: int = 0) -> Pattern:
     return re.compile(pattern, flags | re.MULTILINE)
-
-
-#: codestack's own rules for credential formats (kind, regex, secret group, anchors ...).
-PREFIX_RULES: Tuple[_Rule, ...] = (
-    # --- cloud providers ---
-    _Rule("aws_secret_access_key", KEY,
-          _rx(r"(?i)aws_?secret_?(?:access_?)?key[\"'\]]*\s*(?:=|:|=>|,)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
-          group=1, anchors=("aws_secret", "awssecret", "aws-secret", "secret_access_key", "secretaccesskey")),
-    _Rule("aws_session_token", KEY, _rx(r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+=]{100,}"),
-          anchors=("iqojb3jpz2lux2vj", "fwogzxivyxdze")),
-    _Rule("gcp_api_key", KEY, _rx(r"AIza[0-9A-Za-z_\-]{35}"), anchors=("aiza",), bounded=True),
-    _Rule("gcp_oauth_client_secret", KEY, _rx(r"GOCSPX-[0-9A-Za-z_\-]{28}"), anchors=("gocspx-",), bounded=True),
-    _Rule("google_oauth_access_token", KEY, _rx(r"ya29\.[0-9A-Za-z_\-]{30,}"), anchors=("ya29.",), bounded=True),
-    _Rule("google_oauth_refresh_token", KEY, _rx(r"1//0[0-9A-Za-z_\-]{40,}"), anchors=("1//0",)),
-    _Rule("gcp_private_key_id", KEY, _rx(r"\"private_key_id\"\s*:\s*\"([0-9a-f]{40})\""), group=1,
-          anchors=("private_key_id",)),
-    _Rule("ibm_cloud_iam_key", KEY, _rx(r"(?i)ibm_api_key_id[\"'\]]*\s*[=:]\s*[\"']([A-Za-z0-9_\-]{44})[\"']"), group=1,
-          anchors=("ibm_api_key_id",)),
-    _Rule("azure_shared_access_key", KEY, _rx(r"(?i)SharedAccessKey\s*=\s*([A-Za-z0-9+/]{42,43}=)"), group=1,
-          anchors=("sharedaccesskey",)),
-    _Rule("azure_sas_token", KEY, _rx(r"[?&;]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=)?)"), group=1, anchors=("sig=",),
-          check=lambda v: len(v) >= 43),
-    _Rule("azure_ad_client_secret", KEY,
-          _rx(r"(?<![A-Za-z0-9_~.\-])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?![A-Za-z0-9_~.\-])"), group=1,
-          anchors=("q~",)),
-    _Rule("digitalocean_token", KEY, _rx(r"do[opr]_v1_[a-f0-9]{64}"), anchors=("dop_v1_", "doo_v1_", "dor_v1_"),
-          bounded=True),
-    _Rule("alibaba_access_key_id", KEY, _rx(r"LTAI[A-Za-z0-9]{20}"), anchors=("ltai",), bounded=True),
-    _Rule("heroku_api_key", KEY, _rx(r"HRKU-AA[0-9A-Za-z_\-]{58}"), anchors=("hrku-",), bounded=True),
-    _Rule("heroku_api_key", KEY,
-          _rx(r"(?i)heroku[\w.\-]{0,20}(?:key|token|secret)[\"'\]]*\s*(?:=|:|=>)\s*[\"']?"
-              r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"), group=1, anchors=("heroku",)),
-    # --- version control and package registries ---
-    _Rule("github_fine_grained_pat", KEY, _rx(r"github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59}"),
-          anchors=("github_pat_",), bounded=True),
-    _Rule("bitbucket_app_password", KEY, _rx(r"ATBB[A-Za-z0-9_=.\-]{28,40}"), anchors=("atbb",), bounded=True),
-    _Rule("atlassian_api_token", KEY, _rx(r"ATATT3[A-Za-z0-9_=\-]{150,250}"), anchors=("atatt3",), bounded=True),
-    _Rule("npm_token", KEY, _rx(r"npm_[A-Za-z0-9]{36}"), anchors=("npm_",), bounded=True),
-    _Rule("npm_token", KEY, _rx(r"(?i)_authToken\s*=\s*[\"']?([A-Za-z0-9_\-]{36,})"), group=1,
-          anchors=("_authtoken",)),
-    _Rule("rubygems_api_key", KEY, _rx(r"rubygems_[a-f0-9]{48}"), anchors=("rubygems_",), bounded=True),
-    _Rule("nuget_api_key", KEY, _rx(r"oy2[a-z0-9]{43}"), anchors=("oy2",), bounded=True),
-    _Rule("dockerhub_token", KEY, _rx(r"dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,40}"), anchors=("dckr_",), bounded=True),
-    _Rule("clojars_token", KEY, _rx(r"CLOJARS_[a-z0-9]{60}"), anchors=("clojars_",), bounded=True),
-    _Rule("terraform_cloud_token", KEY, _rx(r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70}"),
-          anchors=(".atlasv1.",)),
-    _Rule("vault_token", KEY, _rx(r"hv[sb]\.[A-Za-z0-9_\-]{90,120}"), anchors=("hvs.", "hvb."), bounded=True),
-    _Rule("pulumi_token", KEY, _rx(r"pul-[a-f0-9]{40}"), anchors=("pul-",), bounded=True),
-    _Rule("doppler_token", KEY, _rx(r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}"),
-          anchors=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."), bounded=True),
-    _Rule("postman_api_key", KEY, _rx(r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}"), anchors=("pmak-",), bounded=True),
-    _Rule("grafana_token", KEY, _rx(r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}"), anchors=("glsa_",), bounded=True),
-    _Rule("grafana_token", KEY, _rx(r"glc_[A-Za-z0-9+/]{32,400}={0,2}"), anchors=("glc_",), bounded=True),
-    _Rule("newrelic_api_key", KEY, _rx(r"NRAK-[A-Z0-9]{27}"), anchors=("nrak-",), bounded=True),
-    _Rule("databricks_token", KEY, _rx(r"dapi[a-f0-9]{32}(?:-\d)?"), anchors=("dapi",), bounded=True),
-    _Rule("sentry_token", KEY, _rx(r"sntry[su]_[A-Za-z0-9+/=_\-]{60,}"), anchors=("sntrys_", "sntryu_"),
-          bounded=True),
-    _Rule("supabase_token", KEY, _rx(r"sbp_[a-f0-9]{40}"), anchors=("sbp_",), bounded=True),
-    _Rule("planetscale_token", KEY, _rx(r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-=.]{32,64}"), anchors=("pscale_",),
-          bounded=True),
-    _Rule("flyio_token", KEY, _rx(r"fo1_[A-Za-z0-9_\-]{43}"), anchors=("fo1_",), bounded=True),
-    _Rule("dynatrace_token", KEY, _rx(r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}"), anchors=("dt0c01.",)),
-    _Rule("linear_api_key", KEY, _rx(r"lin_api_[A-Za-z0-9]{40}"), anchors=("lin_api_",), bounded=True),
-    _Rule("figma_token", KEY, _rx(r"figd_[A-Za-z0-9_\-]{40}"), anchors=("figd_",), bounded=True),
-    _Rule("notion_token", KEY, _rx(r"ntn_[0-9]{11}[A-Za-z0-9]{35}"), anchors=("ntn_",), bounded=True),
-    _Rule("easypost_api_key", KEY, _rx(r"EZ[AT]K[A-Za-z0-9]{54}"), anchors=("ezak", "eztk"), bounded=True),
-    # --- chat and webhooks ---
-    _Rule("slack_app_token", KEY, _rx(r"xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]+"), anchors=("xapp-",), bounded=True),
-    _Rule("slack_webhook", KEY, _rx(r"https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]+/[A-Za-z0-9/]{20,}"),
-          anchors=("hooks.slack.com",)),
-    _Rule("discord_webhook", KEY,
-          _rx(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_\-]{60,68})"), group=1,
-          anchors=("discord",)),
-    _Rule("teams_webhook", KEY,
-          _rx(r"https://[a-z0-9\-]+\.webhook\.office\.com/webhookb2/[0-9a-f\-]{36}@[0-9a-f\-]{36}/"
-              r"IncomingWebhook/([0-9a-f]{32}/[0-9a-f\-]{36}(?:/[A-Za-z0-9_\-]+)?)"), group=1,
-          anchors=("webhook.office.com",)),
-    # --- AI and SaaS APIs ---
-    _Rule("openai_api_key", KEY, _rx(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}"),
-          anchors=("t3blbkfj",)),
-    _Rule("openai_api_key", KEY, _rx(r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{80,}"),
-          anchors=("sk-proj-", "sk-svcacct-", "sk-admin-"), bounded=True),
-    _Rule("anthropic_api_key", KEY, _rx(r"sk-ant-(?:api03|admin01)-[A-Za-z0-9_\-]{93}AA"), anchors=("sk-ant-",),
-          bounded=True),
-    _Rule("huggingface_token", KEY, _rx(r"(?:hf|api_org)_[A-Za-z]{34}"), anchors=("hf_", "api_org_"), bounded=True),
-    _Rule("groq_api_key", KEY, _rx(r"gsk_[A-Za-z0-9]{52}"), anchors=("gsk_",), bounded=True),
-    _Rule("replicate_api_token", KEY, _rx(r"r8_[A-Za-z0-9]{37}"), anchors=("r8_",), bounded=True),
-    _Rule("perplexity_api_key", KEY, _rx(r"pplx-[A-Za-z0-9]{48}"), anchors=("pplx-",), bounded=True),
-    _Rule("xai_api_key", KEY, _rx(r"xai-[A-Za-z0-9]{80}"), anchors=("xai-",), bounded=True),
-    _Rule("stripe_key", KEY, _rx(r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{24,99}"), anchors=("k_live_", "k_test_"),
-          bounded=True),
-    _Rule("stripe_webhook_secret", KEY, _rx(r"whsec_[A-Za-z0-9]{32,}"), anchors=("whsec_",), bounded=True),
-    _Rule("mailgun_api_key", KEY, _rx(r"key-[0-9a-f]{32}"), anchors=("key-",), bounded=True),
-    _Rule("mailgun_api_key", KEY, _rx(r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}"), file_anchors=("mailgun",),
-          bounded=True),
-    _Rule("square_access_token", KEY, _rx(r"sq0atp-[0-9A-Za-z_\-]{22}"), anchors=("sq0atp-",), bounded=True),
-    _Rule("square_access_token", KEY, _rx(r"EAAA[A-Za-z0-9_\-]{60}"), anchors=("eaaa",), bounded=True),
-    _Rule("facebook_access_token", KEY, _rx(r"EAA[A-Za-z0-9]{100,}"), anchors=("eaa",), bounded=True),
-    _Rule("shopify_token", KEY, _rx(r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
-          anchors=("shpat_", "shpca_", "shppa_", "shpss_"), bounded=True),
-    _Rule("mapbox_secret_token", KEY, _rx(r"sk\.eyJ[A-Za-z0-9_\-]{40,}\.[A-Za-z0-9_\-]{20,}"), anchors=("sk.eyj",),
-          bounded=True),
-    # --- tokens and keys of any issuer ---
-    _Rule("jwt", KEY, _rx(r"eyJ[A-Za-z0-9_\-]{10,}={0,2}\.eyJ[A-Za-z0-9_\-]{4,}={0,2}\.[A-Za-z0-9_\-]*={0,2}"),
-          anchors=("eyj",), check=_jwt_ok),
-    _Rule("age_secret_key", KEY, _rx(r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}"),
-          anchors=("age-secret-key-1",)),
-    _Rule("django_secret_key", KEY, _rx(r"django-insecure-[A-Za-z0-9!@#$%^&*(\-_=+)]{30,}"),
-          anchors=("django-insecure-",)),
-)

@@ -13,13 +13,14 @@ from transforms.redact.config import CATEGORIES, Finding, RECORD_FIELDS, RedactC
 from transforms.redact.redactor import Redactor
 
 # --- the stage ------------------------------------------------------------------------
-def findings_payload(findings: Sequence[Finding]) -> bytes:
-    """The cache's payload of a file's findings (:mod:`transforms.cache`)."""
-    return memo_dumps([list(f) for f in findings])
+def findings_payload(findings: Sequence[Finding], placeholders: int = 0) -> bytes:
+    """The cache's payload of a file's findings and placeholder count (:mod:`transforms.cache`)."""
+    return memo_dumps([[list(f) for f in findings], placeholders])
 
 
-def findings_from_payload(payload: bytes) -> Tuple[Finding, ...]:
-    return tuple(Finding(str(kind), int(start), int(end), str(rep)) for kind, start, end, rep in memo_loads(payload))
+def findings_from_payload(payload: bytes) -> Tuple[Tuple[Finding, ...], int]:
+    rows, placeholders = memo_loads(payload)
+    return tuple(Finding(str(kind), int(start), int(end), str(rep)) for kind, start, end, rep in rows), int(placeholders)
 
 
 def redact_record(record: CodeFile, redactor: Redactor, count: Count, memo: Optional[Memo] = None) -> Outcome:
@@ -29,11 +30,13 @@ def redact_record(record: CodeFile, redactor: Redactor, count: Count, memo: Opti
     if record.memo or record.released_before:  # the last stage that reads either: the sink never sees them
         record = record._replace(memo=(), released_before=False)
     if payload is not None:
-        result = apply_findings(record.content, findings_from_payload(payload))
+        result = apply_findings(record.content, *findings_from_payload(payload))
     else:
         result = redactor.redact(record.content)
         if memo is not None:
-            memo.put(record, findings_payload(result.findings))
+            memo.put(record, findings_payload(result.findings, result.placeholders))
+    if result.placeholders:
+        count("placeholder", result.placeholders)
     if not result.findings:
         return record
     counts = result.counts()

@@ -43,10 +43,54 @@ _CAMEL = re.compile(r"[A-Za-z][a-z]*(?:[A-Z][a-z]+)*[A-Z]*|[a-z]+|[A-Z]+")
 _FILLER_WORDS = frozenset("user username name my your the a an of for and or here".split())
 
 
+#: values published in providers' documentation as examples (AWS, Stripe, GitHub, jwt.io, the Azure
+#: storage emulator, Slack): found by their format, never anyone's credential
+_DOCUMENTED = (
+    "akiaiosfodnn7example", "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey", "sk_test_4ec39hqlyjwdarjtt1zdp7dc",
+    "sk_test_bqokikjovbii2hlwgh4olfq2", "ghp_16c7e42f292c6912e7710c838347ae178b4a",
+    "sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c",  # jwt.io's signature
+    "eby8vdm02xnocqflquwjplmetlcdxj1ouzft50usrz6ifsufq2uverz4i6tq/k1szfpotr/kbhbeksogmgw==",
+    "xoxb-not-a-real-token", "t00000000/b00000000/xxxxxxxxxxxxxxxxxxxxxxxx",
+)
+#: adjacent characters of the alphabet, the digits and the keyboard rows, in each direction
+_SEQ_STRINGS = ("abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+_ASCENDING = frozenset((s[i], s[i + 1]) for s in _SEQ_STRINGS for i in range(len(s) - 1))
+_DESCENDING = frozenset((b, a) for a, b in _ASCENDING)
+
+
+def _sequence_runs(low: str):
+    """Lengths of the runs of ``low`` that walk the alphabet, the digits or a keyboard row (one
+    direction), and of the runs of one repeated character."""
+    seq, same = [], []
+    run_up = run_down = run_same = 1
+    for a, b in zip(low, low[1:]):
+        run_up = run_up + 1 if (a, b) in _ASCENDING else (seq.append(run_up) or 1)
+        run_down = run_down + 1 if (a, b) in _DESCENDING else (seq.append(run_down) or 1)
+        run_same = run_same + 1 if a == b and a.isalnum() else (same.append(run_same) or 1)
+    seq += [run_up, run_down]
+    same.append(run_same)
+    return seq, same
+
+
+def _is_sequence_filled(low: str) -> bool:
+    """``AIzaSyabcdefghijklmnopqrstuvwxyz1234567``, ``xoxp-1234567890``, ``sk_live_000000000000``: a
+    prefix and then an obvious sequence or one character repeated."""
+    alnum = sum(1 for c in low if c.isascii() and c.isalnum())
+    if alnum < 8:
+        return False
+    seq, same = _sequence_runs(low)
+    longest = max(seq)
+    if longest >= 10 or (longest >= 6 and sum(n for n in seq if n >= 4) * 2 >= alnum):
+        return True
+    return sum(n for n in same if n >= 4) * 2 >= alnum
+
+
 def is_placeholder(value: str) -> bool:
     """True for values that stand in for a secret rather than being one."""
     low = value.lower()
     if low in _PLACEHOLDER_WORDS or _PLACEHOLDER.search(value):
+        return True
+    if any(doc in low for doc in _DOCUMENTED) or _is_sequence_filled(low):
         return True
     if len(set(low)) <= 2:  # "aaaaaaaa", "abababab", "00000000"
         return True
@@ -72,3 +116,19 @@ def is_hash_on_hash_line(value: str, line: str) -> bool:
 
 def _is_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+_LABEL_END = re.compile(r"[:：…]$|\.\.\.$")
+
+
+def _not_a_credential(value: str) -> bool:
+    """Punctuation soup (``,.:-¨@*¿?!``), a label (``Password:``), a word in another script or with
+    accents and no digit (``Contraseña``, ``Пароль``): text around a password field, not a password."""
+    alnum = sum(1 for ch in value if ch.isascii() and ch.isalnum())
+    if alnum < 3 or alnum * 3 < len(value):
+        return True
+    if _LABEL_END.search(value) and not any(ch.isdigit() for ch in value):
+        return True
+    if not value.isascii() and not any(ch.isdigit() for ch in value):
+        return all(ch.isalpha() or ch in " -_.'’" for ch in value)
+    return False
