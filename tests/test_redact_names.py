@@ -182,3 +182,22 @@ def test_the_redactor_replaces_names_and_propagates_whole_words_only():
                            "# Author: The Go Authors\nx = '<NAME>'; y = 'MaryJane Doers'\n")
     assert result.counts()["name"] == 3
     assert Redactor(RedactConfig(sensitivity="low")).redact(text).text.startswith("# Copyright (c) 2019 Jane Doe <<EMAIL>>")
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Author: Ero Carrera", ["Ero Carrera"]),  # an explicit field: no list needed
+    ("__maintainer__ = 'Zanele Okafor'", ["Zanele Okafor"]),
+    ('authors = [\n  { name = "Olga Rossi", email = "olga@posteo.de" },\n]', ["Olga Rossi"]),
+    ("# Written by Seán Svensson, March 2008", ["Seán Svensson"]),  # a known name without its accent
+    ("#Author: Cameron Davidson-Pilon, original styles from Bayesian Methods for Hackers", ["Cameron Davidson-Pilon"]),
+    ("Reviewed-by: Continuous Integration", []),
+    ("OWNERSHIP OF FIRMWARE AND COPYRIGHTS. Firmware and accompanying", []),
+])
+def test_fields_prose_and_folding(text, names):
+    finder = NameFinder(RedactConfig())
+    found = []
+    pos = 0
+    for line in text.split("\n"):
+        found += [text[s:e] for s, e, _ in finder.find(text, pos, pos + len(line))]
+        pos += len(line) + 1
+    assert found == names

@@ -409,3 +409,24 @@ def test_deterministic_and_sorted(phones, cards):
     assert first == second
     for spans in first:
         assert spans == sorted(spans)
+
+
+def test_phone_words_inside_other_words_and_year_ranges(phones):
+    assert scan(phones, "# Copyright (C) 2011-2026 The Libphonenumber Authors") == []
+    assert scan(phones, "iPhone 612 345 678 units sold") == []
+    assert scan(phones, "userPhone = '+44 20 7946 0958'") == ["+44 20 7946 0958"]
+    assert scan(phones, "For urgent issues call +33 1 05 01 16 00 (24/7).") == ["+33 1 05 01 16 00"]
+    assert scan(phones, 'phone: "(11) 96747-1339"') == ["(11) 96747-1339"]  # a Brazilian mobile, no region named
+
+
+def test_card_groupings_and_form_encoded_spaces(cards):
+    visa13 = luhn_complete("465509809104")
+    maestro18 = luhn_complete("50187568440858508")
+    discover = luhn_complete("653274921732946")
+    spaced13 = f"{visa13[:4]} {visa13[4:8]} {visa13[8:]}"
+    spaced18 = f"{maestro18[:4]} {maestro18[4:8]} {maestro18[8:12]} {maestro18[12:]}"
+    plus = "+".join([discover[:4], discover[4:8], discover[8:12], discover[12:]])
+    assert scan(cards, f'card_number = "{spaced13}"') == [spaced13]
+    assert scan(cards, f'card_number: "{spaced18}"') == [spaced18]
+    assert scan(cards, f"POST /checkout card-number={plus}&exp=1127") == [plus]
+    assert scan(cards, f"total = {plus}") == []  # "+" between groups: a card only where cards are spoken of

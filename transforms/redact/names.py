@@ -34,12 +34,16 @@ name (``transforms/data/given_names.txt``: Faker's and mimesis' given names of ~
 Latin transliterations of the Cyrillic ones; see ``regenerate_given_names.py``), or a romanized
 CJK family name followed by a known given name (``Zhang Wei``), or the run must start with
 initials (``J. Smith``, ``M. Stephenson``: organisations do not), or stand right before an email
-address (``Jane Doe <jane@...>``, where the first word only must not be a common word). A
-``TODO(owner)`` owner counts when it is a known given name (``TODO(alice)``), not a handle.
+address (``Jane Doe <jane@...>``, where the first word only must not be a common word), or be
+the value of an explicit author/maintainer field (``Author: Ero Carrera``, ``maintainer="Zanele
+Kim"``; 2-4 words, before any prose follows the value).
+
+A ``TODO(owner)`` owner is a person's name or user handle (``TODO(alice)``, ``TODO(robertwb)``:
+a handle identifies its person as well as a name) unless it is a common tag (``TODO(perf)``), an
+acronym, a bug reference or a version: at every sensitivity that looks for names.
 
 Without the list (sensitivity high): any such run in an attribution context that is not an
-organisation, a single capitalised word after an explicit author field (``@author Linus``),
-and any handle in ``TODO(handle)`` that is not a common tag (``TODO(perf)``).
+organisation, and a single capitalised word after an explicit author field (``@author Linus``).
 
 Speed: :meth:`find` returns at once on a line whose anchor is only part of another word
 (``authorization``, ``authority``); the work per line is a few regular-expression scans.

@@ -328,7 +328,7 @@ class CardFinder:
 _PHONE_HINT = re.compile(r"[0-9](?<![0-9A-Za-z_.][0-9])[0-9](?:[-. ()/\u00a0]{0,3}[0-9]){5}")
 _PHONE = re.compile(r"(?:\(\+|\+?\(?)\d(?:[\d()]|[ \u00a0\t.\-/]{1,3}(?=\(?\d))*")
 _STRONG_WORDS = re.compile(
-    r"phone|\bfax|mobile|\bmobil\b|\bmob\b|whatsapp|\bsms\b|☎|📞|📱|cellular|telef[oó]n|t[eé]l[eé]phone|"
+    r"(?-i:(?<![a-z]))phone|cell-?phone|\bfax|mobile|\bmobil\b|\bmob\b|whatsapp|\bsms\b|☎|📞|📱|cellular|telef[oó]n|t[eé]l[eé]phone|"
     r"\bhandy\b|msisdn|\bt[eé]lf?\b|\btlf\b|\bfon\b",
     re.IGNORECASE,
 )
@@ -338,6 +338,8 @@ _TEL = re.compile(r"(?<![A-Za-z])(?:(?:tel|Tel)(?=[A-Z0-9_:;.\-]|\b)|TEL(?=[0-9_
 _WEAK_WORDS = re.compile(r"\bcall|contact|\bdial|hotline|\breach\b|\bph\b|\bcell\b|\bvoice\b", re.IGNORECASE)
 _DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2(?:\d{4}|\d{2}))(?:$|[ \u00a0T])")
 _ZIP4 = re.compile(r"\d{5}-\d{4}")
+#: "2011-2026", "1998 - 2004": a range of years (a copyright line beside "Libphonenumber")
+_YEARS = re.compile(r"(?:1[89]|20)\d\d[ \u00a0]?[-–/][ \u00a0]?(?:(?:1[89]|20)\d\d|\d\d)")
 _SEPARATORS = re.compile(r"[^\d+()]+")
 _SPLIT = re.compile(r"[ \u00a0\t]*/[ \u00a0\t]*|[ \u00a0\t]{2,}")
 
@@ -571,7 +573,7 @@ class PhoneFinder:
             if after in "%°":
                 return False  # 12.345678%, 51.5074°: a measure, a coordinate
         # shapes that are not phone numbers
-        if _DATE.match(body):
+        if _DATE.match(body) or _YEARS.fullmatch(body):
             return False
         if "." in value and not _dotted_ok(text, s, e, ls, le, body, seps):
             return False
