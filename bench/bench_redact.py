@@ -1,6 +1,7 @@
 """Redaction: codestack's ``redact`` stage vs plain detect-secrets, same files, same run.
 
     python bench/bench_redact.py [--megabytes 2] [--seed 0] [--no-scan-line]
+                                 [--sensitivity default] [--samples 30] [--folder DIR]
 
 Throughput (MB/s per core = UTF-8 megabytes / CPU seconds of this one process) on real
 files: the text files of the installed Python distributions (``bench/corpus.py``'s
@@ -11,6 +12,12 @@ listing), shuffled with the seed and taken until the budget is reached. The peer
   temporary folder under their own names so its file-type rules apply.
 * detect-secrets ``scan_line`` (its ad-hoc API) on every line: the "line by line" figure.
   Its high-entropy plugins report every token there, so it is timed, not scored.
+
+What it finds in real code: findings per MB by kind (and category) on the same files, and
+``--samples`` random findings per kind (seeded) with the line around each, the found span
+marked ``[[...]]``, so that false positives in real code are visible. ``--folder DIR`` takes
+the real files from a folder of source instead (every UTF-8 text file under it, sorted,
+shuffled with the seed). ``--sensitivity`` sets ``redact.sensitivity`` for every figure.
 
 Quality on the test corpus (tests/data/redact): recall = positives whose every secret
 string is gone from codestack's output; for detect-secrets ``scan_file``: "strict" when
@@ -53,12 +60,32 @@ def real_files(megabytes: float, seed: int):
         seen.add(name)
         for rel, full in distribution_files(dist):
             candidates.append((f"{name}/{rel}", full))
+    return take_texts(candidates, megabytes, seed)
+
+
+def folder_files(folder: str, megabytes: float, seed: int):
+    """``(relative name, text)`` of the UTF-8 text files under ``folder``, shuffled, within budget."""
+    candidates = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in (".git", "node_modules", "__pycache__"))
+        for name in sorted(names):
+            full = os.path.join(root, name)
+            candidates.append((os.path.relpath(full, folder), full))
+    return take_texts(candidates, megabytes, seed)
+
+
+def take_texts(candidates, megabytes: float, seed: int):
+    """``(relative name, text)`` of the ``(relative name, path)`` candidates that are UTF-8 text
+    (no NUL byte, at most 1 MB), shuffled with the seed, until ``megabytes`` are taken."""
     random.Random(seed).shuffle(candidates)
     budget = int(megabytes * 1_000_000)
     out, used = [], 0
     for rel, full in candidates:
-        with open(full, "rb") as handle:
-            raw = handle.read()
+        try:
+            with open(full, "rb") as handle:
+                raw = handle.read(1_000_001)
+        except OSError:
+            continue
         if b"\x00" in raw or len(raw) > 1_000_000:
             continue
         try:
@@ -72,15 +99,51 @@ def real_files(megabytes: float, seed: int):
     return out
 
 
+def findings_report(files, config, samples: int, seed: int) -> None:
+    """Findings per MB by kind on ``files``, and ``samples`` random findings per kind in context."""
+    from transforms.redact import Redactor, category_of
+
+    redactor = Redactor(config)
+    size = mb(t for _, t in files)
+    by_kind = collections.defaultdict(list)
+    category = {}
+    placeholders = 0
+    for rel, text in files:
+        findings, skipped = redactor.find_all(text)
+        placeholders += skipped
+        for finding in findings:
+            by_kind[finding.kind].append((rel, text, finding))
+            category[finding.kind] = category_of(finding)
+    total = sum(len(v) for v in by_kind.values())
+    print(f"findings in real code ({size:.2f} MB, sensitivity {config.sensitivity}): {total} "
+          f"({total / size:.1f} per MB); placeholders left: {placeholders}")
+    for kind in sorted(by_kind, key=lambda k: (-len(by_kind[k]), k)):
+        print(f"  {kind:32s} {category[kind]:12s} {len(by_kind[kind]):6d}  {len(by_kind[kind]) / size:8.2f} per MB")
+    rng = random.Random(seed)
+    for kind in sorted(by_kind):
+        rows = by_kind[kind]
+        picked = sorted(rng.sample(range(len(rows)), min(samples, len(rows))))
+        print(f"-- {kind}: {len(picked)} of {len(rows)} findings")
+        for i in picked:
+            rel, text, f = rows[i]
+            start = text.rfind("\n", 0, f.start) + 1
+            end = text.find("\n", f.end)
+            end = len(text) if end < 0 else end
+            left = text[max(start, f.start - 80):f.start]
+            right = text[f.end:min(end, f.end + 80)]
+            line = (left + "[[" + text[f.start:f.end] + "]]" + right).replace("\t", " ").replace("\r", "")
+            print(f"   {rel[-60:]:60s} {line.strip()[:240]!r}")
+
+
 def mb(texts) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-def time_codestack(texts):
-    from transforms.redact import Redactor
+def time_codestack(texts, config=None):
+    from transforms.redact import RedactConfig, Redactor
 
     t0 = time.process_time()
-    redactor = Redactor()
+    redactor = Redactor(config or RedactConfig())
     setup = time.process_time() - t0
     counts = collections.Counter()
     t0 = time.process_time()
@@ -178,21 +241,32 @@ def main(argv=None) -> int:
     parser.add_argument("--megabytes", type=float, default=2.0, help="real text to time (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="shuffle seed of the real files (default 0)")
     parser.add_argument("--no-scan-line", action="store_true", help="skip the (slow) detect-secrets scan_line run")
+    parser.add_argument("--sensitivity", default="default", choices=("low", "default", "high"),
+                        help="redact.sensitivity of codestack's run (default: default)")
+    parser.add_argument("--samples", type=int, default=30, help="random findings shown per kind (default 30; 0: none)")
+    parser.add_argument("--folder", metavar="DIR", help="real files from this folder instead of the installed distributions")
     args = parser.parse_args(argv)
+    from transforms.redact import RedactConfig
+
+    config = RedactConfig(sensitivity=args.sensitivity)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     print(f"bench_redact  commit {commit or '?'}  seed {args.seed}  python {sys.version.split()[0]}  "
           f"detect-secrets {importlib.metadata.version('detect-secrets')}")
 
-    files = real_files(args.megabytes, args.seed)
+    if args.folder:
+        files = folder_files(args.folder, args.megabytes, args.seed)
+        where = f"under {args.folder}"
+    else:
+        files = real_files(args.megabytes, args.seed)
+        where = "from installed distributions"
     texts = [t for _, t in files]
     size = mb(texts)
-    print(f"real files: {len(files)} text files from installed distributions, {size:.2f} MB, "
+    print(f"real files: {len(files)} text files {where}, {size:.2f} MB, "
           f"{sum(t.count(chr(10)) for t in texts)} lines")
 
-    cpu, setup, counts = time_codestack(texts)
+    cpu, setup, counts = time_codestack(texts, config)
     print(f"codestack redact        {size / cpu:8.2f} MB/s per core  ({cpu:.2f} s CPU, {len(files) / cpu:.0f} files/s; "
-          f"setup {setup:.2f} s once per worker)")
-    print(f"  findings on real files: {dict(sorted(counts.items()))}")
+          f"setup {setup:.2f} s once per worker; sensitivity {config.sensitivity})")
     with tempfile.TemporaryDirectory() as folder:
         paths = write_tree(folder, files)
         ds_cpu, ds_found = time_ds_scan_file(paths)
@@ -202,6 +276,7 @@ def main(argv=None) -> int:
         line_cpu = time_ds_scan_line(texts)
         print(f"detect-secrets scan_line{size / line_cpu:8.3f} MB/s per core  ({line_cpu:.2f} s CPU)")
         print(f"  codestack / detect-secrets scan_line: {line_cpu / cpu:.1f}x")
+    findings_report(files, config, args.samples, args.seed)
 
     positives, negatives = load_corpus()
     kinds = {row["kind"] for row in positives}
