@@ -45,7 +45,7 @@ def test_a_disabled_memo_neither_answers_nor_keeps():
     assert on.drain() == [Entry("a" * 40, "b" * 40, "redact", b"x")] and on.drain() == []
 
 
-def test_stage_versions_change_with_what_the_answers_depend_on():
+def test_stage_versions_change_with_what_the_answers_depend_on(monkeypatch):
     from pipeline.config import Config
     from pipeline.versions import data_versions
     from transforms.cache import stage_versions
@@ -61,6 +61,19 @@ def test_stage_versions_change_with_what_the_answers_depend_on():
     # a setting no cached answer depends on (the threshold is applied after the signatures) changes nothing
     loose = dataclasses.replace(config.near_dedup, threshold=0.8)
     assert stage_versions(config.decode, config.license, config.language, loose, config.redact, data) == base
+    from transforms.redact import RedactConfig
+
+    high = stage_versions(config.decode, config.license, config.language, config.near_dedup,
+                          RedactConfig(sensitivity="high"), data)
+    assert high["redact"] != base["redact"] and high["license"] == base["license"]
+    import transforms.cache as cache_mod
+
+    real_digest = cache_mod._file_digest  # the given-name list is part of what the redaction's answers depend on
+    monkeypatch.setattr(cache_mod, "_file_digest",
+                        lambda relative: "other" if relative.endswith("given_names.txt") else real_digest(relative))
+    other_names = stage_versions(config.decode, config.license, config.language, config.near_dedup, config.redact, data)
+    monkeypatch.undo()
+    assert other_names["redact"] != base["redact"] and other_names["license"] == base["license"]
     newer = dict(data, **{"scancode-toolkit": "99.0"})
     assert stage_versions(config.decode, config.license, config.language, config.near_dedup, config.redact,
                           newer)["license"] != base["license"]

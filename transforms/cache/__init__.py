@@ -97,5 +97,6 @@ def stage_versions(decode, license, language, near_dedup, redact, data: Dict[str
                                     {"num_perm": near_dedup.num_perm, "seed": near_dedup.seed,
                                      "ngram": near_dedup.ngram}, _version("numpy"), _version("xxhash")),
         "redact": stage_version("redact", PAYLOAD_FORMAT, source_digest("transforms.redact"), fields(redact),
-                                _version("detect-secrets"), _version("ahocorasick-rs"), _version("tldextract")),
+                                _version("detect-secrets"), _version("ahocorasick-rs"), _version("tldextract"),
+                                _version("phonenumbers"), _file_digest("transforms/data/given_names.txt")),
     }
