@@ -27,6 +27,12 @@ def _beam_records():
         rec("deep/a/b/c/d/e.py", "# SPDX-License-Identifier: Apache-2.0\n", "snap-3"),
         rec("deep/a/b/other.py", "x\n", "snap-3"),
     ]
+    # a repository whose license is the trailing notice of its main header: keyed to the root in the join
+    notice = "/*\n" + "".join(f" * {line}\n" for line in ("Copyright (C) 2020 Example.org.\n\n" + MIT).splitlines()) + " */\n"
+    records += [rec("src/lang.h", "/* lang.h: the API */\nint f(void);\n\n" + notice, "snap-4", repo="lang/lang"),
+                rec("src/lapi.c", "/* See Copyright Notice in lang.h */\nint f(void) { return 0; }\n", "snap-4",
+                    repo="lang/lang"),
+                rec("Makefile", "all:\n\tcc src/*.c\n", "snap-4", repo="lang/lang")]
     return records
 
 
@@ -55,9 +61,10 @@ def test_beam_stage_matches_the_in_memory_stage(engine):
         elif item.key.metric.namespace == lic.RUNTIME_NAMESPACE:
             runtime[item.key.metric.name] = runtime.get(item.key.metric.name, 0) + item.committed
     assert counters == dict(memory_count)
-    assert counters["kept"] == len(expected_kept) == 8
+    assert counters["kept"] == len(expected_kept) == 11
+    assert counters["evidence:repo_notice"] == 1
     assert runtime["scan:cache_hit"] + runtime["scan:cache_miss"] == (
-        counters["scans:license_file"] + counters["scans:header_block"])
+        counters["scans:license_file"] + counters["scans:header_block"] + counters["scans:trailing_notice"])
     assert runtime.get("scan:exact_only", 0) <= runtime["scan:cache_miss"]
 
 

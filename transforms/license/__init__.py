@@ -18,7 +18,11 @@ Evidence, from strongest to weakest for a file:
    beside LICENSE-MIT and LICENSE-GPL). A nested folder's evidence overrides its
    ancestors' for its subtree (a vendored library's COPYING), a header overrides
    for its file. Lists of third-party licenses (``LICENSES_bundled.txt``,
-   ``THIRD-PARTY-NOTICES``) describe code elsewhere and are not evidence;
+   ``THIRD-PARTY-NOTICES``) describe code elsewhere and are not evidence. Weakest at the
+   root: a license stated for the whole software outside a LICENSE file (a ``doc/`` README's
+   license section, also in HTML; a trailing notice in the main sources, as at the end of Lua's
+   ``lua.h``; the header of the main header named like the repository, as SQLite's blessing in
+   ``sqlite3.h``), see :mod:`.repository` (``license.repository_notices``);
 3. the repository's ``gha_license_id`` (GitHub's own detection), when present.
 
 Expressions are SPDX, validated and normalized with license-expression
@@ -89,7 +93,8 @@ policy), ``scancode`` (the speed-ups installed into ScanCode's internals, on the
 versions they were verified against), ``spdx_texts`` (the current SPDX list's texts,
 matched whole beside ScanCode), ``engine`` (:class:`Scanner`, :class:`Engine`,
 :func:`make_engine`, the scan helpers and how ScanCode's answer and an SPDX text
-combine), ``evidence`` (license files and READMEs, manifests, headers), ``scope``
+combine), ``evidence`` (license files and READMEs, manifests, headers), ``repository``
+(repository-wide notices), ``scope``
 (per file, per folder: :func:`extract`, :func:`folder_verdict`, :func:`decide`,
 :func:`license_records`), ``stage`` (the Beam graph: :class:`License`).
 """

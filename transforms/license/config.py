@@ -30,6 +30,10 @@ POLICY_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "
 class LicenseConfig:
     #: also release files with no license evidence at all (``--include-no-license``)
     include_no_license: bool = False
+    #: a license stated for the whole software outside a LICENSE file (a doc/ README's license
+    #: section, a trailing notice in the main sources, the main header named like the repository)
+    #: applies where nothing nearer says otherwise (transforms.license.repository)
+    repository_notices: bool = True
     #: ScanCode sees at most this many characters of a text (the rest is cut)
     max_scan_chars: int = 131_072
     #: a file's header is its first comment block within these many lines ...

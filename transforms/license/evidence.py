@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import email.parser
+import html
 import json
 import re
 import tomllib
@@ -85,8 +86,25 @@ def readme_license_section(text: str) -> str:
     return "\n\n".join(s for s in sections if s.strip()).strip()
 
 
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+_BREAKS = re.compile(r"<(?:br|p|/p|div|/div|li|blockquote|/blockquote|pre|/pre)\b[^>]*>", re.I)
+
+
+def html_as_markdown(text: str) -> str:
+    """An HTML page as text with its headings as Markdown headings (``<h2>License</h2>`` -> ``## License``)."""
+    def heading(match):
+        title = " ".join(html.unescape(_TAG.sub("", match.group(2))).split())
+        return "\n\n" + "#" * int(match.group(1)) + " " + title + "\n\n"
+
+    return html.unescape(_TAG.sub("", _BREAKS.sub("\n", _HEADING.sub(heading, text))))
+
+
 def readme_evidence(record: CodeFile, engine: Engine, count: Count, runtime: Count = _noop) -> Optional[Evidence]:
-    section = readme_license_section(_cut(record.content, engine.config.max_scan_chars, count))
+    text = _cut(record.content, engine.config.max_scan_chars, count)
+    if record.path.lower().endswith((".html", ".htm", ".xhtml")):  # doc/readme.html: HTML headings
+        text = html_as_markdown(text)
+    section = readme_license_section(text)
     if not section:
         return None
     count("scans:readme")

@@ -15,6 +15,7 @@ from transforms.license.engine import Engine, _noop
 from transforms.license.evidence import (
     _NONE_VALUES, header_evidence, license_file_evidence, manifest_evidence, readme_evidence
 )
+from transforms.license.repository import REPO_NOTICE, repo_notice_evidence
 
 # --------------------------------------------------------------------------- per file, per folder
 
@@ -30,23 +31,32 @@ def extract(record: CodeFile, engine: Engine, count: Count, runtime: Count = _no
         if item is not None:
             items.append(item)
     else:
+        readme = None
         if is_readme(record.path):
-            item = readme_evidence(record, engine, count, runtime)
-            if item is not None:
-                items.append(item)
+            readme = readme_evidence(record, engine, count, runtime)
+            if readme is not None:
+                items.append(readme)
         kind = manifest_kind(record.path)
         if kind is not None:
             item = manifest_evidence(record, kind, engine, count, runtime)
             if item is not None:
                 items.append(item)
         header = header_evidence(record, engine, count, runtime)
+        notice = repo_notice_evidence(record, header, readme, engine, count, runtime)
+        if notice is not None:  # the repository's license, stated in this file (keyed to the root)
+            items.append(notice)
     for item in items:
         count(f"evidence:{item.kind}")
     return header, items
 
 
-#: kinds of folder evidence, strongest first
-_TIERS = (("license_file", "manifest"), ("notice_file",), ("readme",))
+#: kinds of folder evidence, strongest first (repo_notice: only ever at the root, see .repository)
+_TIERS = (("license_file", "manifest"), ("notice_file",), ("readme",), (REPO_NOTICE,))
+
+
+def evidence_folder(path: str, item: Evidence) -> str:
+    """The folder a piece of evidence speaks for: its file's, or the root for a repository-wide notice."""
+    return "" if item.kind == REPO_NOTICE else folder_of(path)
 
 
 def _license_family(spdx_id: str) -> str:
@@ -153,7 +163,8 @@ def license_records(records: Iterable[CodeFile], engine: Engine, count: Count, r
             yield Assigned(record, None, Drop("error", f"{type(exc).__name__}: {exc}", True))
             continue
         extracted.append((record, header))
-        evidence[(record.snapshot_id, folder_of(record.path))].extend(items)
+        for item in items:
+            evidence[(record.snapshot_id, evidence_folder(record.path, item))].append(item)
     verdicts = {key: folder_verdict(key[1], items, engine.spdx) for key, items in evidence.items() if items}
     for record, header in extracted:
         verdict = nearest_verdict(record.snapshot_id, folder_of(record.path), verdicts)

@@ -18,7 +18,8 @@ from transforms.license.names import (_is_strong_license_file, ancestors, depth_
                                       is_readme, manifest_kind)
 from transforms.license.spdx import Evidence, Spdx, Verdict
 from transforms.license.engine import Engine, MemoScanner, forget_scancode_cache, make_engine
-from transforms.license.scope import assign, extract, folder_verdict
+from transforms.license.repository import notice_role
+from transforms.license.scope import assign, evidence_folder, extract, folder_verdict
 
 # --------------------------------------------------------------------------- Beam
 
@@ -96,7 +97,7 @@ class _ExtractFn(beam.DoFn):
                 yield beam.pvalue.TaggedOutput(CACHE, tuple(entry))
         key = (record.snapshot_id, folder_of(record.path))
         for item in items:
-            yield beam.pvalue.TaggedOutput(EVIDENCE, (key, item))
+            yield beam.pvalue.TaggedOutput(EVIDENCE, ((record.snapshot_id, evidence_folder(record.path, item)), item))
         yield key, (pack(record), header)  # every file of the input crosses the folder join: packed
 
     def _extract_cached(self, record: CodeFile):
@@ -106,7 +107,7 @@ class _ExtractFn(beam.DoFn):
         (no text is read), another one is extracted with the cached scans."""
         payload = self._memo.peek(record)
         cached = memo_loads(payload) if payload is not None else {}
-        role = path_role(record.path)
+        role = path_role(record.path, record.repo_name)
         done = (cached.get("roles") or {}).get(role)
         if done is not None:
             self._memo.hits += 1
@@ -135,11 +136,11 @@ class _Recording:
         self.counts[name] = self.counts.get(name, 0) + n
 
 
-def path_role(path: str) -> str:
-    """What of a file's path decides what :func:`extract` does with its text."""
+def path_role(path: str, repo_name: str = "") -> str:
+    """What of a file's path (and its repository's name) decides what :func:`extract` does with its text."""
     if is_license_file(path):
         return "license_file:strong" if _is_strong_license_file(path) else "license_file"
-    return f"other:{int(is_readme(path))}:{manifest_kind(path) or ''}"
+    return f"other:{int(is_readme(path))}:{manifest_kind(path) or ''}:{notice_role(path, repo_name)}"
 
 
 def recorded_extract(header, items, counts) -> dict:
