@@ -43,6 +43,16 @@ def test_policy_file_is_consistent(engine):
     assert not [i for i in blue_oak if i.lower().startswith(prefixes) or i in policy["non_permissive"]["ids"]]
     for family in ("LGPL-2.1-only", "MPL-2.0", "EPL-1.0", "CDDL-1.1", "AGPL-3.0-or-later", "EUPL-1.2"):
         assert engine.spdx.classify_id(family) == "non_permissive"
+    # every id of the SPDX list's texts is classified by a rule, never by the default
+    from transforms.license.spdx_texts import load
+
+    spdx, explicit = engine.spdx, set(policy["permissive"]["ids"]) | set(policy["non_permissive"]["ids"])
+    unruled = [i for i in load().ids if i not in explicit and i.lower() not in spdx.policy.permissive_ids
+               and not i.lower().startswith(spdx.policy.non_permissive_prefixes)
+               and spdx._category.get(i.lower()) not in spdx.policy.categories]
+    assert unruled == []
+    assert [spdx.classify_id(i) for i in ("OpenMDW-1.0", "ESA-PL-permissive-2.4", "ESA-PL-strong-copyleft-2.4", "UnRAR")] == [
+        "permissive", "permissive", "non_permissive", "non_permissive"]
 
 
 def test_expressions_are_flattened_and_deduplicated(engine):
