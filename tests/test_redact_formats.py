@@ -404,3 +404,13 @@ def test_thresholds_follow_the_sensitivity():
     text = 'datadog_app_key = "k7Qx2mZ9"\n'
     assert Redactor(RedactConfig(sensitivity="low")).find(text) == []
     assert [f.kind for f in Redactor(RedactConfig(sensitivity="default")).find(text)] == ["generic_secret"]
+
+
+def test_words_in_api_docs_are_not_values_and_short_guesses_stay_where_they_were_found(redactor):
+    docs = ("// ClientSecret: Optional. The client secret assigned to the app.\n"
+            "// Password: Required. Secret version reference containing the password.\n"
+            "// DisplayName: Optional. Display name.\n// Oauth2ClientCredentials: Oauth2ClientCredentials.\n")
+    assert redactor.find(docs) == []
+    text = 'pwd = "Fjord-Ox!"\nlabel = "Fjord-Ox!"\npassword = "Tr0ub4dor&3"\necho("Tr0ub4dor&3")\n'
+    out = redactor.redact(text).text
+    assert out == 'pwd = "<PASSWORD>"\nlabel = "Fjord-Ox!"\npassword = "<PASSWORD>"\necho("<PASSWORD>")\n'

@@ -22,6 +22,12 @@ from transforms.redact.values import _CAMEL, _not_a_credential, is_hash_on_hash_
 _PEM_TAIL = re.compile(r"(?:\\[rn]|[\r\n \t\"',+])+(?P<tail>[A-Za-z0-9+/]{1,15}={0,2})(?=(?:\\[rn]|[\r\n \t\"',+])*$)")
 
 
+#: kinds found from a name beside a value, not from the value's own format: their short values
+#: without digits are not replaced elsewhere in the file (a word can be a password and a word)
+_GUESSED = frozenset({"generic_password", "generic_secret", "login_password", "sql_password", "cli_password",
+                      "url_password", "netrc_password"})
+
+
 def _span_detector(find: Callable[[str, int, int], Iterable[Tuple[int, int, str]]], category: str):
     """A detector of ``(start, end, kind)`` spans in a line (names, card and phone numbers) whose
     findings yield to every other detector's on the same span (priority 0)."""
@@ -358,7 +364,7 @@ class Redactor:
                 return None  # a variable: password = user_password
             if value[0] == ":" or value[-1] == ":" or _NUMBER.fullmatch(value):
                 return None
-        if value.lower() == text[ns:ne].lower() or _NOT_A_SECRET_VALUE.fullmatch(value):
+        if value.rstrip(".,;").lower() == text[ns:ne].lower() or _NOT_A_SECRET_VALUE.fullmatch(value):
             return None  # a date, a version or an OID, a number
         if _KEYWORD.search(value) and (not any(ch.isdigit() for ch in value) or _IDENTIFIER_PATH.fullmatch(value)):
             return None  # "challengePassword", "my-api-token", "PKCS7PrivateKeyTypes": a label, not a secret
@@ -548,6 +554,8 @@ class Redactor:
             whole_words = finding.replacement == TOKENS[NAME]
             if whole_words and " " not in original:
                 continue  # a one-word name (a TODO owner) is a word of the code too: only where it was found
+            if finding.kind in _GUESSED and len(original) < 12 and not any(ch.isdigit() for ch in original):
+                continue  # a short value without digits that an assignment suggested: only where it was assigned
             pos = text.find(original)
             while pos >= 0:
                 end = pos + len(original)

@@ -122,13 +122,16 @@ _LABEL_END = re.compile(r"[:：…]$|\.\.\.$")
 
 
 def _not_a_credential(value: str) -> bool:
-    """Punctuation soup (``,.:-¨@*¿?!``), a label (``Password:``), a word in another script or with
-    accents and no digit (``Contraseña``, ``Пароль``): text around a password field, not a password."""
+    """Punctuation soup (``,.:-¨@*¿?!``), a label (``Password:``), a word ending a sentence
+    (``Optional.``), a word in another script or with accents and no digit (``Contraseña``,
+    ``Пароль``): text around a password field, not a password."""
     alnum = sum(1 for ch in value if ch.isascii() and ch.isalnum())
     if alnum < 3 or alnum * 3 < len(value):
         return True
     if _LABEL_END.search(value) and not any(ch.isdigit() for ch in value):
         return True
+    if value[-1] in ".,;!?)" and value[:-1].isalpha():
+        return True  # "Optional.", "Required.": a word ending a sentence (API docs: "Password: Optional. ...")
     if not value.isascii() and not any(ch.isdigit() for ch in value):
         return all(ch.isalpha() or ch in " -_.'’" for ch in value)
     return False
