@@ -377,3 +377,8 @@ def test_cli_stdin_and_errors(tmp_path, capsys, monkeypatch):
     binary.write_bytes(b"\x00\x01\x02")
     assert main(["redact", str(binary)]) == 2
     assert "not text (binary)" in capsys.readouterr().err
+
+
+def test_object_identifiers_that_read_as_addresses_are_left():
+    text = "uuid3(NAMESPACE_OID, b'1.3.6.1')\nCN = '2.5.4.3'\nSAN = \"2.5.29.17\"\nhost = '52.14.7.80'\n"
+    assert [f.kind for f in Redactor().find(text)] == ["ipv4"]

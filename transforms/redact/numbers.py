@@ -134,6 +134,23 @@ def _one_digit_repeated(digits: str) -> bool:
 
 
 # --- cards -------------------------------------------------------------------------------------
+def _counting(digits: str, run: int = 7) -> bool:
+    """Seven or more digits counting up or down (``6543210123456788``): a test constant, not a card."""
+    length = 1
+    step = 0
+    for a, b in zip(digits, digits[1:]):
+        diff = int(b) - int(a)
+        if diff in (1, -1) and (diff == step or length == 1):
+            length, step = length + 1, diff
+        elif diff in (1, -1):
+            length, step = 2, diff
+        else:
+            length, step = 1, 0
+        if length >= run:
+            return True
+    return False
+
+
 def luhn_ok(digits: str) -> bool:
     """The Luhn (mod 10) checksum of a digit string."""
     total = 0
@@ -291,7 +308,7 @@ class CardFinder:
 
     def _check(self, number: str, s: int, e: int) -> Optional[Tuple[int, int]]:
         digits = number.replace(" ", "").replace("-", "").replace("+", "")
-        if card_issuer(digits) is None or not luhn_ok(digits):
+        if card_issuer(digits) is None or not luhn_ok(digits) or _counting(digits):
             return None
         if self.keep_test_cards and is_test_card(digits):
             return None

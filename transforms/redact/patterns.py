@@ -176,7 +176,10 @@ _IPV6 = re.compile(r"(?<![\w:.%])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.
 _GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
 #: IANA special-purpose blocks that ``ipaddress`` counts as global (protocol assignments, AS112, 6to4 relay)
 _SPECIAL_NETWORKS = {4: tuple(ipaddress.IPv4Network(n) for n in (
-    "192.0.0.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.175.48.0/24"))}
+    "192.0.0.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.175.48.0/24",
+    # object identifiers that read as addresses: the internet arc (1.3.6.1) and X.500's attribute
+    # types and certificate extensions (2.5.4.3 commonName, 2.5.29.17 subjectAltName)
+    "1.3.6.1/32", "2.5.4.0/24", "2.5.29.0/24"))}
 #: right before a dotted quad: it is a version or a numbered reference, not an address
 _VERSION_BEFORE = re.compile(r"(?:\b[vV][\s\"'=(]*|[A-Za-z0-9][/:]|(?:[=<>!~^]=|[~^])[\s\"'=(]*)$")
 #: on the line before it: words that speak of versions, specifications and identifiers
