@@ -29,6 +29,7 @@ from manifests.changelog import CHANGELOG, check_previous
 from manifests.manifest import MANIFEST, build_manifest, columns_of, stage_counts
 from manifests.publish import finish_release
 from pipeline.config import Config, load_config
+from pipeline.counters import read_counters, stage_counters
 from pipeline.error_budget import ErrorsConfig, describe, find_violations, read_reject_details
 from pipeline.errors import ErrorBudgetExceeded, UsageError
 from pipeline.graph import OPTIONAL_STAGES, STAGES, build_graph
@@ -179,6 +180,8 @@ def _shares_disk(options) -> bool:
     return (options.view_as(PortableOptions).environment_type or "").upper() in ("EXTERNAL", "LOOPBACK")
 
 
+# Metrics: the build reads its counters from the data (pipeline.counters); these read the
+# runner's metrics, for tests and benchmarks of single transforms on the local runner.
 def counter_value(item) -> int:
     """A counter's committed value, else its attempted one (runners that only have those)."""
     try:
@@ -328,11 +331,12 @@ def run_build(
         return {"dry_run": True, "transforms": transforms}
     if str(state).split(".")[-1] not in ("DONE", "UNKNOWN"):
         raise UsageError(f"pipeline ended in state {state}")
-    counters = collect_counters(result)
+    everything = read_counters(staging)  # every namespace the pipeline counted, as data (pipeline.counters)
+    counters = stage_counters(everything)
     if on_result is not None:
         on_result(result)
     if cache_plan is not None:  # the new entries are right whatever the error budget says
-        build_cache.publish(cache_plan, build_cache.cache_counters(result), version, log)
+        build_cache.publish(cache_plan, everything.get(build_cache.NAMESPACE, {}), version, log)
     check_error_budget(counters, config.errors, staging)
     manifest_fields = dict(
         name="codestack",
@@ -348,7 +352,7 @@ def run_build(
         tokenizer=tokenizer_info,
     )
     enabled = [stage for stage, on in (("malware", scanner), ("decontaminate", benchmarks)) if on]
-    fates = namespace_counters(result, FATES) if previous else None  # why files of the previous release left
+    fates = everything.get(FATES, {}) if previous else None  # why files of the previous release left
     matcher = registry.matcher()
     return publish(output, staging, manifest_fields, counters, fates=fates,
                    opted_out=lambda repo: matcher.match(repo_name=repo) is not None,

@@ -4,6 +4,7 @@
       ─▶ [language] ─▶ [quality filters] ─▶ [exact dedup] ─▶ [near dedup]
       ─▶ [decontaminate] ─▶ [PII/secret redaction] ─▶ [token counts] ─▶ shards per language
     every stage's rejects ─▶ rejects/
+    every stage's counts (per bundle, as data) ─▶ counters.json (the manifest's counters)
 
 License runs before language (DESIGN.md draws them the other way): it needs no
 language, language never drops a file, and most files of an archive are left
@@ -20,6 +21,7 @@ import functools
 import apache_beam as beam
 
 from pipeline.config import Config
+from pipeline.counters import WriteCounters
 from pipeline.sink import write_data, write_index, write_rejects
 from transforms import decontaminate, fetch, filters, language, malware, optout, redact, tokens
 from transforms import license as license_stage
@@ -119,3 +121,6 @@ def build_graph(pipeline: beam.Pipeline, source: beam.PTransform, config: Config
     if cached:  # the answers computed in this build, as new shards of the cache
         (tuple(cache_out) | "NewCacheEntries" >> beam.Flatten()
          | "WriteCache" >> WriteCache(cache.write_folder, cache.versions, cache.list_path))
+    # last: what every stage above counted, summed from the counts its bundles emitted (not from
+    # the runner's metrics, which some runners lose or count twice): <staging>/counters.json
+    pipeline | "Counters" >> WriteCounters(staging)

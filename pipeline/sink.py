@@ -25,6 +25,7 @@ import xxhash
 from apache_beam.io.filesystems import FileSystems
 
 from transforms.base import BeamCounter
+from transforms.counts import CountedParDo
 from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject, pack, unpack
 
 
@@ -208,6 +209,9 @@ class _WriteShardFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(self._stage)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, element):
         (group, index, total), entries = element
         # (order key, packed row): sorted packed, then decoded one by one as the writer reads them
@@ -260,7 +264,7 @@ class WriteShards(beam.PTransform):
             placed
             | "KeyByShard" >> beam.Map(key, sizes=beam.pvalue.AsDict(sizes))
             | "GroupShards" >> beam.GroupByKey()
-            | "WriteShard" >> beam.ParDo(_WriteShardFn(self._stage, self._staging, self._write, self._path_of))
+            | "WriteShard" >> CountedParDo(_WriteShardFn(self._stage, self._staging, self._write, self._path_of))
         )
 
 

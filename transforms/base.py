@@ -2,8 +2,9 @@
 
 A stage's pure core is a plain function ``core(record, count) -> CodeFile | Drop``
 (built once per worker by a factory, so heavy models load in ``DoFn.setup``).
-``count(name)`` increments a counter: a Beam counter in production, a dict in
-tests. A core whose answers are cached per blob carries a ``memo``
+``count(name)`` increments a counter: in production a :class:`BeamCounter`, whose
+counts leave each bundle as data (:mod:`transforms.counts`; the manifest's counters are
+those), a dict in tests. A core whose answers are cached per blob carries a ``memo``
 (:class:`transforms.cache.memo.Memo`): the wrapper sends the entries it made to the
 ``cache`` output. The wrapper counts ``kept`` and ``dropped:<reason>`` for the stage,
 routes ``Drop(dead_letter=True)`` and any exception to the dead-letter output,
@@ -20,8 +21,7 @@ import time
 from typing import Callable, Iterable, NamedTuple, Optional, Union
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
-
+from transforms.counts import COUNTS, Tally, counted
 from transforms.record import CodeFile, Reject, reject_for
 
 #: Tag of the dead-letter output of every stage.
@@ -54,10 +54,18 @@ Core = Callable[[CodeFile, Count], Outcome]
 
 
 class DictCounter(collections.Counter):
-    """The counter tests pass to a core: ``count("kept")`` adds one."""
+    """The counter tests pass to a core: ``count("kept")`` adds one; counts of other
+    namespaces (:func:`count_fate`) go to ``tallied[(namespace, name)]``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tallied = collections.Counter()
 
     def __call__(self, name: str, n: int = 1) -> None:
         self[name] += n
+
+    def tally(self, namespace: str, name: str, n: int = 1) -> None:
+        self.tallied[(namespace, name)] += n
 
 
 class _ProgressMirror:
@@ -109,28 +117,29 @@ def _progress_mirror():
     return _MIRRORS[key]
 
 
-class BeamCounter:
-    """``count(name)`` backed by Beam counters in namespace ``codestack.<stage>``."""
+class BeamCounter(Tally):
+    """``count(name)`` of one DoFn instance, in namespace ``codestack.<stage>``: a
+    :class:`transforms.counts.Tally` (``count.tally(namespace, name)`` counts in another
+    namespace), so the DoFn's ``finish_bundle`` must ``yield from count.emit()``."""
 
     def __init__(self, stage: str):
+        super().__init__()
         self._stage = stage
         self._namespace = f"{NAMESPACE}.{stage}"
-        self._counters = {}
         self._mirror = _progress_mirror()
 
     def __call__(self, name: str, n: int = 1) -> None:
-        counter = self._counters.get(name)
-        if counter is None:
-            counter = self._counters[name] = Metrics.counter(self._namespace, name)
-        counter.inc(n)
+        self.tally(self._namespace, name, n)
         if self._mirror is not None:
             self._mirror.add(self._stage, name, n)
 
 
-def count_fate(stage: str, record: CodeFile, reason: str, n: int = 1) -> None:
-    """A file of the previous release left at ``stage`` for ``reason`` (counted only for such files)."""
-    if record.released_before and n:
-        Metrics.counter(FATES, f"{stage}:{reason}").inc(n)
+def count_fate(count, stage: str, record: CodeFile, reason: str, n: int = 1) -> None:
+    """A file of the previous release left at ``stage`` for ``reason`` (counted only for such
+    files), in namespace ``FATES`` of ``count`` (a :class:`BeamCounter` or :class:`DictCounter`)."""
+    tally = getattr(count, "tally", None)
+    if record.released_before and n and tally is not None:
+        tally(FATES, f"{stage}:{reason}", n)
 
 
 def apply_core(stage: str, core: Core, record: CodeFile, count: Count) -> Iterable:
@@ -139,14 +148,14 @@ def apply_core(stage: str, core: Core, record: CodeFile, count: Count) -> Iterab
         out = core(record, count)
     except Exception as exc:  # one bad record never kills a run
         count("dropped:error")
-        count_fate(stage, record, "error")
+        count_fate(count, stage, record, "error")
         yield beam.pvalue.TaggedOutput(
             REJECTS, reject_for(record, stage, "error", f"{type(exc).__name__}: {exc}")
         )
         return
     if isinstance(out, Drop):
         count(f"dropped:{out.reason}")
-        count_fate(stage, record, out.reason)
+        count_fate(count, stage, record, out.reason)
         if out.dead_letter:
             yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, stage, out.reason, out.detail))
         return
@@ -178,9 +187,10 @@ class _StageFn(beam.DoFn):
 
             hits, misses = self._memo.take_counts()
             if hits:
-                counter(f"{self._stage}:hit", hits)
+                counter(self._count, f"{self._stage}:hit", hits)
             if misses:
-                counter(f"{self._stage}:miss", misses)
+                counter(self._count, f"{self._stage}:miss", misses)
+        yield from self._count.emit()
 
 
 class Stage(beam.PTransform):
@@ -198,7 +208,8 @@ class Stage(beam.PTransform):
     def expand(self, records):
         outputs = records | "Apply" >> beam.ParDo(_StageFn(self._stage, self._factory)).with_output_types(
             CodeFile
-        ).with_outputs(REJECTS, CACHE, main="kept")
+        ).with_outputs(REJECTS, CACHE, COUNTS, main="kept")
+        counted(outputs)
         if self._cache_out is not None:  # a cached stage's core has a ``memo``: its new entries
             self._cache_out.append(outputs[CACHE])
         return outputs.kept, outputs[REJECTS]

@@ -30,6 +30,7 @@ import apache_beam as beam
 
 from registry.optout import Matcher
 from transforms.base import REJECTS, BeamCounter, Count, Drop, Outcome, apply_core
+from transforms.counts import COUNTS, CountedParDo, counted
 from transforms.record import CodeFile, Reject
 
 STAGE = "optout"
@@ -106,6 +107,9 @@ class _OptOutFilesFn(beam.DoFn):
         self._core = make_core(self._matcher)
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, record: CodeFile):
         out = list(apply_core(STAGE, self._core, record, self._count))
         if not out:  # dropped by the registry
@@ -121,6 +125,9 @@ class _OptOutRejectsFn(beam.DoFn):
         self._cached = CachedMatcher(self._matcher)
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, reject: Reject):
         if optout_reject(reject, self._cached, self._count):
             yield reject
@@ -134,6 +141,9 @@ class _CountFn(beam.DoFn):
 
     def setup(self):
         self._count = BeamCounter(STAGE)
+
+    def finish_bundle(self):
+        yield from self._count.emit()
 
     def process(self, _element):
         self._count(self._name)
@@ -155,14 +165,14 @@ class OptOut(beam.PTransform):
     def expand(self, pcolls):
         files, rejects = pcolls
         files_fn = beam.ParDo(_OptOutFilesFn(self._matcher)).with_output_types(CodeFile)
-        kept = files | "Files" >> files_fn.with_outputs(REJECTS, EXCLUDED, main="kept")
+        kept = counted(files | "Files" >> files_fn.with_outputs(REJECTS, EXCLUDED, COUNTS, main="kept"))
         rejects_fn = beam.ParDo(_OptOutRejectsFn(self._matcher)).with_output_types(Reject)
-        kept_rejects = rejects | "SourceRejects" >> rejects_fn.with_outputs(EXCLUDED, main="kept")
+        kept_rejects = counted(rejects | "SourceRejects" >> rejects_fn.with_outputs(EXCLUDED, COUNTS, main="kept"))
         (
             (kept[EXCLUDED], kept_rejects[EXCLUDED])
             | "ExcludedRepositories" >> beam.Flatten()
             | "DistinctRepositories" >> beam.Distinct()
-            | "CountRepositories" >> beam.ParDo(_CountFn("repositories:excluded"))
+            | "CountRepositories" >> CountedParDo(_CountFn("repositories:excluded"))
         )
         all_rejects = (kept[REJECTS], kept_rejects.kept) | "Rejects" >> beam.Flatten()
         return kept.kept, all_rejects

@@ -17,6 +17,7 @@ import apache_beam as beam
 
 from pipeline.sources.swhid import ignore_branch_name, repo_name_of, snapshot_id
 from transforms.base import REJECTS, BeamCounter, Count
+from transforms.counts import COUNTS, counted
 from transforms.record import CodeFile, Reject
 
 STAGE = "source"
@@ -246,6 +247,9 @@ class _ReadRepositoryFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, path: str):
         try:
             for out in read_repository(path, self._count, self._max_depth, self._matcher):
@@ -305,8 +309,9 @@ class ReadGitRepositories(beam.PTransform):
         problems = [portable_reject(p, root) for p in problems]
         found = pbegin | "Repositories" >> beam.Create(paths)
         outputs = found | "ReadHeads" >> beam.ParDo(_ReadRepositoryFn(self._max_depth, root, self._matcher)).with_outputs(
-            REJECTS, main="files"
+            REJECTS, COUNTS, main="files"
         )
+        counted(outputs)
         discovered = pbegin | "DiscoveryRejects" >> beam.Create(problems, reshuffle=False).with_output_types(Reject)
         rejects = (outputs[REJECTS], discovered) | "SourceRejects" >> beam.Flatten()
         return outputs.files, rejects

@@ -47,6 +47,7 @@ from pipeline.sources.swh_export import (
     parse_time,
 )
 from pipeline.sources.swh_export.common import _Fn
+from transforms.counts import COUNTS, CountedParDo, counted
 from pipeline.sources.swh_export.resolve import _OnePerRootFn
 from pipeline.sources.swh_export.source import _ReadMetadataFn
 from pipeline.sources.swhid import repo_name_of
@@ -467,6 +468,9 @@ class _SkipOptedOutFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, origin: str):
         if self._matcher.match(origin_url=origin, repo_name=repo_name_of(origin)):
             self._count("repositories:opted_out")
@@ -524,21 +528,24 @@ class ReadSwhApi(beam.PTransform):
     def expand(self, pbegin):
         origins = pbegin | "Origins" >> beam.Create(self.origins())
         if self._matcher is not None:
-            origins = origins | "SkipOptedOut" >> beam.ParDo(_SkipOptedOutFn(self._matcher))
+            origins = origins | "SkipOptedOut" >> CountedParDo(_SkipOptedOutFn(self._matcher))
         if self._metadata:
             meta = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
-                    | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))
+                    | "ReadMetadata" >> CountedParDo(_ReadMetadataFn()))
             named = origins | "ByRepoName" >> beam.Map(lambda o: (metadata_key(repo_name_of(o)), o))
             with_meta = ({"origin": named, "meta": meta} | "JoinMetadata" >> beam.CoGroupByKey()
-                         | "AttachMetadata" >> beam.ParDo(_AttachMetaFn(self._matcher)))
+                         | "AttachMetadata" >> CountedParDo(_AttachMetaFn(self._matcher)))
         else:
             with_meta = origins | "NoMetadata" >> beam.Map(lambda o: (o, None))
         resolved = (with_meta | "SpreadOrigins" >> beam.Reshuffle()
-                    | "Resolve" >> beam.ParDo(_ResolveFn(self._api, self._as_of_us)).with_outputs(REJECTS, main="heads"))
+                    | "Resolve" >> beam.ParDo(_ResolveFn(self._api, self._as_of_us)).with_outputs(REJECTS, COUNTS,
+                                                                                               main="heads"))
+        counted(resolved)
         heads = (resolved.heads | "ByRootDirectory" >> beam.GroupByKey()
-                 | "OnePerRoot" >> beam.ParDo(_OnePerRootFn()))
+                 | "OnePerRoot" >> CountedParDo(_OnePerRootFn()))
         walked = (heads | "SpreadRepositories" >> beam.Reshuffle()
                   | "Walk" >> beam.ParDo(_WalkFn(self._api, self._max_depth, self._max_entries)).with_outputs(
-                      REJECTS, main="files"))
+                      REJECTS, COUNTS, main="files"))
+        counted(walked)
         rejects = (resolved[REJECTS], walked[REJECTS]) | "SourceRejects" >> beam.Flatten().with_output_types(Reject)
         return walked.files, rejects

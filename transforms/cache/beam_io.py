@@ -21,13 +21,13 @@ import struct
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms.cache import store
 from transforms.cache.memo import Entry
+from transforms.counts import COUNTS, Tally, counted
 
 #: counter namespace of the cache (never part of a release's manifest)
 NAMESPACE = "codestack-cache"
@@ -40,16 +40,9 @@ MAX_SHARD_BYTES = 64 << 20
 _LOG = logging.getLogger(__name__)
 
 
-_COUNTERS: dict = {}
-
-
-def counter(name: str, n: int = 1) -> None:
-    """Add ``n`` to the cache's counter ``name`` (the counter object is made once per process:
-    it finds the running bundle's container when incremented)."""
-    found = _COUNTERS.get(name)
-    if found is None:
-        found = _COUNTERS[name] = Metrics.counter(NAMESPACE, name)
-    found.inc(n)
+def counter(tally: Tally, name: str, n: int = 1) -> None:
+    """Add ``n`` to the cache's counter ``name`` in a DoFn's ``tally`` (:mod:`transforms.counts`)."""
+    tally.tally(NAMESPACE, name, n)
 
 
 def entry_value(shard_no: int, stage: str, payload: bytes) -> bytes:
@@ -78,15 +71,21 @@ class _ReadShardFn(beam.DoFn):
     def __init__(self, key_kind: str):
         self._key_kind = key_kind
 
+    def setup(self):
+        self._tally = Tally()
+
+    def finish_bundle(self):
+        yield from self._tally.emit()
+
     def process(self, element):
         shard_no, shard = element
         try:
             table = store.read_shard(shard["full_path"], shard.get("sha256", ""), int(shard.get("bytes", -1)))
         except store.ShardDamaged as exc:
             _LOG.warning("cache: shard skipped, its blobs are recomputed: %s", exc)
-            counter("shards:damaged")
+            counter(self._tally, "shards:damaged")
             return
-        counter("shards:read")
+        counter(self._tally, "shards:read")
         stage_expected, version = shard["stage"], shard["version"]
         read = stale = 0
         for blob_id, content_id, stage, row_version, payload in store.entries_of(table):
@@ -97,9 +96,9 @@ class _ReadShardFn(beam.DoFn):
             value = entry_value(shard_no, stage, payload)
             for key in join_keys(blob_id or "", content_id or "", self._key_kind):
                 yield key, value
-        counter("entries:read", read)
+        counter(self._tally, "entries:read", read)
         if stale:
-            counter("entries:stale", stale)
+            counter(self._tally, "entries:stale", stale)
 
 
 class ReadCache(beam.PTransform):
@@ -112,10 +111,12 @@ class ReadCache(beam.PTransform):
         self._key_kind = key_kind
 
     def expand(self, pbegin):
-        return (pbegin
+        read = (pbegin
                 | "CacheShards" >> beam.Create(list(enumerate(self._shards)))
                 | "SpreadShards" >> beam.Reshuffle()
-                | "ReadShards" >> beam.ParDo(_ReadShardFn(self._key_kind)).with_output_types(Tuple[str, bytes]))
+                | "ReadShards" >> beam.ParDo(_ReadShardFn(self._key_kind)).with_output_types(Tuple[str, bytes])
+                .with_outputs(COUNTS, main="entries"))
+        return counted(read).entries
 
 
 class _WriteEntriesFn(beam.DoFn):
@@ -125,6 +126,9 @@ class _WriteEntriesFn(beam.DoFn):
     def __init__(self, folder: str, versions: Dict[str, str]):
         self._folder = folder
         self._versions = dict(versions)
+
+    def setup(self):
+        self._tally = Tally()
 
     def start_bundle(self):
         self._buffers: Dict[str, Dict[Tuple[str, str], bytes]] = {}
@@ -145,12 +149,13 @@ class _WriteEntriesFn(beam.DoFn):
         self._bytes.pop(stage, None)
         entries = [Entry(blob_id, content_id, stage, payload) for (blob_id, content_id), payload in sorted(buffer.items())]
         info = store.write_shard(self._folder, stage, self._versions[stage], entries)
-        counter(f"{stage}:written", len(entries))
+        counter(self._tally, f"{stage}:written", len(entries))
         return info
 
     def finish_bundle(self):
         for stage in sorted(self._buffers):
             yield WindowedValue(self._flush(stage), MIN_TIMESTAMP, (GlobalWindow(),))
+        yield from self._tally.emit()
 
 
 def _write_list(infos: List[dict], path: str) -> None:
@@ -172,8 +177,9 @@ class WriteCache(beam.PTransform):
 
     def expand(self, entries):
         path = self._list_path
-        return (entries
-                | "WriteShards" >> beam.ParDo(_WriteEntriesFn(self._folder, self._versions))
+        written = counted(entries | "WriteShards" >> beam.ParDo(_WriteEntriesFn(self._folder, self._versions))
+                          .with_outputs(COUNTS, main="shards"))
+        return (written.shards
                 | "AllShards" >> beam.combiners.ToList()
                 | "ShardList" >> beam.Map(_write_list, path))
 

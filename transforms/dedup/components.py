@@ -43,6 +43,7 @@ from typing import Dict, Iterable, Iterator, List, Tuple
 import apache_beam as beam
 
 from transforms.base import BeamCounter
+from transforms.counts import CountedParDo
 
 Edge = Tuple[str, str]
 
@@ -89,6 +90,9 @@ class _LargeStarFn(beam.DoFn):
 
     def setup(self):
         self._count = BeamCounter(self._stage)
+
+    def finish_bundle(self):
+        yield from self._count.emit()
 
     def process(self, element):
         node, neighbours = element
@@ -149,9 +153,9 @@ class ConnectedComponents(beam.PTransform):
                 edges
                 | f"{name}/LargeStar/BothWays" >> beam.FlatMap(_both_ways)
                 | f"{name}/LargeStar/Group" >> beam.GroupByKey()
-                | f"{name}/LargeStar/Relink" >> beam.ParDo(_LargeStarFn(self._stage, counter))
+                | f"{name}/LargeStar/Relink" >> CountedParDo(_LargeStarFn(self._stage, counter))
                 | f"{name}/SmallStar/Group" >> beam.GroupByKey()
-                | f"{name}/SmallStar/Relink" >> beam.ParDo(_SmallStarFn(self._stage, counter))
+                | f"{name}/SmallStar/Relink" >> CountedParDo(_SmallStarFn(self._stage, counter))
                 | f"{name}/SmallStar/Distinct" >> beam.GroupByKey()
             )
         # Both steps once more on the result, only to count what they would still move.
@@ -159,13 +163,13 @@ class ConnectedComponents(beam.PTransform):
             edges
             | "Check/LargeStar/BothWays" >> beam.FlatMap(_both_ways)
             | "Check/LargeStar/Group" >> beam.GroupByKey()
-            | "Check/LargeStar/Relink" >> beam.ParDo(_LargeStarFn(self._stage, "cc_unconverged"))
+            | "Check/LargeStar/Relink" >> CountedParDo(_LargeStarFn(self._stage, "cc_unconverged"))
         )
         _ = (
             edges
             | "Check/SmallStar/Edges" >> beam.Keys()
             | "Check/SmallStar/Group" >> beam.GroupByKey()
-            | "Check/SmallStar/Relink" >> beam.ParDo(_SmallStarFn(self._stage, "cc_unconverged"))
+            | "Check/SmallStar/Relink" >> CountedParDo(_SmallStarFn(self._stage, "cc_unconverged"))
         )
         return (
             edges

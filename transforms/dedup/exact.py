@@ -16,9 +16,9 @@ import hashlib
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import apache_beam as beam
-from apache_beam.metrics import Metrics
 
 from transforms.base import FATES, BeamCounter, Count
+from transforms.counts import CountedParDo
 from transforms.dedup.preference import RELEASED_BEFORE, best, preference_key
 from transforms.record import CodeFile, pack, unpack
 
@@ -86,15 +86,16 @@ def _released(value: Entry) -> int:
     return int(value[0][RELEASED_BEFORE] == 0)
 
 
-def count_lost_released(stage: str, acc: Tuple[Entry, int, int], reason: str) -> None:
+def count_lost_released(count: BeamCounter, stage: str, acc: Tuple[Entry, int, int], reason: str) -> None:
     """``build --previous``: copies the previous release held that are not the kept one
-    (``<stage>:<reason>``), and ``<stage>:new_winner`` when the kept copy is not a released one."""
+    (``<stage>:<reason>``), and ``<stage>:new_winner`` when the kept copy is not a released one,
+    in namespace ``FATES`` of ``count``."""
     best_entry, _copies, released = acc
     lost = released - _released(best_entry)
     if lost:
-        Metrics.counter(FATES, f"{stage}:{reason}").inc(lost)
+        count.tally(FATES, f"{stage}:{reason}", lost)
         if not _released(best_entry):
-            Metrics.counter(FATES, f"{stage}:new_winner").inc()
+            count.tally(FATES, f"{stage}:new_winner")
 
 
 class BestCopy(beam.CombineFn):
@@ -134,8 +135,11 @@ class _EmitBest(beam.DoFn):
         _key, acc = element
         (_preference, packed), copies, _released_copies = acc
         count_copies(self._count, copies)
-        count_lost_released(self._stage, acc, "duplicate")
+        count_lost_released(self._count, self._stage, acc, "duplicate")
         yield unpack(packed)
+
+    def finish_bundle(self):
+        yield from self._count.emit()
 
 
 class ExactDedup(beam.PTransform):
@@ -150,5 +154,5 @@ class ExactDedup(beam.PTransform):
             records
             | "KeyByBlob" >> beam.Map(lambda record: (dedup_key(record), entry(record)))
             | "BestPerBlob" >> beam.CombinePerKey(BestCopy())
-            | "Emit" >> beam.ParDo(_EmitBest(STAGE)).with_output_types(CodeFile)
+            | "Emit" >> CountedParDo(_EmitBest(STAGE), output_type=CodeFile)
         )

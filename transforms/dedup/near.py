@@ -55,6 +55,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms import spill
 from transforms.base import CACHE, BeamCounter, Count
+from transforms.counts import COUNTS, CountedParDo, counted
 from transforms.cache.beam_io import counter as cache_counter
 from transforms.cache.memo import Memo, memo_without
 from transforms.dedup.components import ConnectedComponents, components
@@ -263,9 +264,10 @@ class _SignFn(beam.DoFn):
     def finish_bundle(self):
         hits, misses = self._memo.take_counts()
         if hits:
-            cache_counter(f"{STAGE}:hit", hits)
+            cache_counter(self._count, f"{STAGE}:hit", hits)
         if misses:
-            cache_counter(f"{STAGE}:miss", misses)
+            cache_counter(self._count, f"{STAGE}:miss", misses)
+        yield from self._count.emit()
 
     def process(self, batch: List[CodeFile]):
         sigs, sets = self._sign(batch)
@@ -332,6 +334,9 @@ class _StarPairsFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, element, width: int):
         _group, chunks = element
         centres: Dict[bytes, List] = {}  # rest of band key -> [smallest node, another node seen]
@@ -364,6 +369,9 @@ class _LookupFn(beam.DoFn):
 
     def setup(self):
         self._count = BeamCounter(STAGE)
+
+    def finish_bundle(self):
+        yield from self._count.emit()
 
     def process(self, element):
         key, tagged = element
@@ -401,10 +409,9 @@ class _Lookup(beam.PTransform):
             | "Flatten" >> beam.Flatten()
             | "Group" >> beam.GroupByKey()
         )
-        do = beam.ParDo(_LookupFn(self._fn, self._open_one))
-        if self._outputs:
-            do = do.with_outputs(*self._outputs, main="main")
-        return grouped | "Apply" >> do
+        do = beam.ParDo(_LookupFn(self._fn, self._open_one)).with_outputs(*self._outputs, COUNTS, main="main")
+        applied = counted(grouped | "Apply" >> do)
+        return applied if self._outputs else applied.main
 
 
 def _pair_with_member_sig(count, member, sig, centre):
@@ -425,6 +432,9 @@ class _UnverifiedEdgeFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, pair):
         self._count("candidate_pairs")
         self._count("edges")
@@ -443,11 +453,14 @@ class _EmitComponentFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, element):
         _label, acc = element
         (_preference, packed), size, _released_copies = acc
         count_component(self._count, size)
-        count_lost_released(STAGE, acc, "near_duplicate")
+        count_lost_released(self._count, STAGE, acc, "near_duplicate")
         yield unpack(packed)
 
 
@@ -470,8 +483,9 @@ class NearDedup(beam.PTransform):
             records
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=config.batch_size)
             | "Sign" >> beam.ParDo(_SignFn(config, self._cache_out is not None)).with_outputs(
-                _SIGNATURES, _SETS, _SHORT, CACHE, main="records")
+                _SIGNATURES, _SETS, _SHORT, CACHE, COUNTS, main="records")
         )
+        counted(signed)
         if self._cache_out is not None:
             self._cache_out.append(signed[CACHE])
         sigs = signed[_SIGNATURES]
@@ -482,7 +496,7 @@ class NearDedup(beam.PTransform):
             sigs
             | "BandKeys" >> beam.ParDo(_PackBandsFn(self._bands, self._rows), width)
             | "GroupBuckets" >> beam.GroupByKey()
-            | "StarPairs" >> beam.ParDo(_StarPairsFn(), width)
+            | "StarPairs" >> CountedParDo(_StarPairsFn(), width)
             | "DistinctPairs" >> beam.Distinct()
         )
         if config.verify != "none":
@@ -492,13 +506,13 @@ class NearDedup(beam.PTransform):
             by_centre = (features, pairs) | _Lookup(_pair_with_member_sig, "MemberFeatures")
             edges = (features, by_centre) | _Lookup(verify, "Verify", open_one=spill.unpark)
         else:
-            edges = pairs | "Edges" >> beam.ParDo(_UnverifiedEdgeFn())
+            edges = pairs | "Edges" >> CountedParDo(_UnverifiedEdgeFn())
         labels = edges | ConnectedComponents(STAGE, config.max_rounds)
         routed = (labels, signed.records) | _Lookup(_route_record, "Route", outputs=(_CLUSTERED,))
         best_of_components = (
             routed[_CLUSTERED]
             | "BestPerComponent" >> beam.CombinePerKey(BestCopy())
-            | "EmitComponent" >> beam.ParDo(_EmitComponentFn())
+            | "EmitComponent" >> CountedParDo(_EmitComponentFn())
         )
         return (signed[_SHORT], routed.main, best_of_components) | "Kept" >> beam.Flatten().with_output_types(
             CodeFile

@@ -10,6 +10,7 @@ import apache_beam as beam
 from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms.base import CACHE, REJECTS, BeamCounter, Count, Drop, Outcome, apply_core
+from transforms.counts import COUNTS, counted
 from transforms.cache.beam_io import ENTRY, RECORD, counter as cache_counter, parse_entry
 from transforms.cache.memo import Memo, memo_get, memo_of, memo_without
 from transforms.fetch.core import STAGE, DecodeConfig, Shared, occurrence
@@ -92,13 +93,14 @@ class _FetchDecodeFn(beam.DoFn):
                 payload = memo_get(memo, STAGE)
                 memo = memo_without(memo, STAGE)
                 for shard in sorted({shard for shard, _stage, _body in found}):
-                    cache_counter(f"used:{shard}")  # blobs this build took from each shard
-            cache_counter("decode:hit" if payload is not None else "decode:miss")
+                    cache_counter(self._count, f"used:{shard}")  # blobs this build took from each shard
+            cache_counter(self._count, "decode:hit" if payload is not None else "decode:miss")
         decode = MemoDecoder(self._config, self._memo if self._cached else None, payload)
         return self._emit(self._flight.add(_Unpacked(values, released), (window, timestamp, memo), decode))
 
     def finish_bundle(self):
         yield from self._emit(self._flight.drain())
+        yield from self._count.emit()  # after the drain: it counts too
 
     def _emit(self, ready):
         # a group may leave in a later call than the one it came in (or in finish_bundle):
@@ -154,8 +156,9 @@ class FetchDecode(beam.PTransform):
         cached = self._cache_out is not None
         outputs = groups | "FetchDecode" >> beam.ParDo(_FetchDecodeFn(self._config, self._readers, cached,
                                                                       self._previous is not None)
-                                                       ).with_output_types(CodeFile).with_outputs(REJECTS, CACHE,
+                                                       ).with_output_types(CodeFile).with_outputs(REJECTS, CACHE, COUNTS,
                                                                                                   main="kept")
+        counted(outputs)
         if cached:
             self._cache_out.append(outputs[CACHE])
         return outputs.kept, outputs[REJECTS]

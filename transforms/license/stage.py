@@ -11,6 +11,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.memory import Resident
 from transforms.base import CACHE, REJECTS, BeamCounter, Drop, count_fate
+from transforms.counts import COUNTS, counted
 from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.record import CodeFile, pack, reject_for, unpack
 from transforms.license.config import RUNTIME_NAMESPACE, STAGE, LicenseConfig
@@ -77,7 +78,8 @@ class _ExtractFn(beam.DoFn):
             for name, n in (("license:hit", hits), ("license:miss", misses), ("license:scans_cached", self._scans[0]),
                             ("license:scans_computed", self._scans[1])):
                 if n:
-                    counter(name, n)
+                    counter(self._count, name, n)
+        yield from self._count.emit()
 
     def process(self, record: CodeFile):
         try:
@@ -88,7 +90,7 @@ class _ExtractFn(beam.DoFn):
                 new = None
         except Exception as exc:  # one bad file never stops the run
             self._count("dropped:error")
-            count_fate(STAGE, record, "error")
+            count_fate(self._count, STAGE, record, "error")
             yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, STAGE, "error", f"{type(exc).__name__}: {exc}"))
             return
         if new is not None:
@@ -214,6 +216,9 @@ class _AssignFn(beam.DoFn):
         self._spdx = self._spdx_factory()
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, element):
         _key, values = element
         verdict = None
@@ -229,12 +234,12 @@ class _AssignFn(beam.DoFn):
                 out = assign(record, header, verdict, self._spdx, self._config, self._count)
             except Exception as exc:
                 self._count("dropped:error")
-                count_fate(STAGE, record, "error")
+                count_fate(self._count, STAGE, record, "error")
                 yield beam.pvalue.TaggedOutput(REJECTS, reject_for(record, STAGE, "error", f"{type(exc).__name__}: {exc}"))
                 continue
             if isinstance(out, Drop):
                 self._count(f"dropped:{out.reason}")
-                count_fate(STAGE, record, out.reason)
+                count_fate(self._count, STAGE, record, out.reason)
                 continue
             self._count("kept")
             yield out
@@ -264,8 +269,9 @@ class License(beam.PTransform):
                           self._config.release_idle_seconds, forget_scancode_cache)
         cached = self._cache_out is not None
         extracted = records | "Extract" >> beam.ParDo(
-            _ExtractFn(engine, self._config, self._spdx_factory, cached)).with_outputs(EVIDENCE, REJECTS, CACHE,
+            _ExtractFn(engine, self._config, self._spdx_factory, cached)).with_outputs(EVIDENCE, REJECTS, CACHE, COUNTS,
                                                                                       main="files")
+        counted(extracted)
         if cached:
             self._cache_out.append(extracted[CACHE])
         files = extracted.files
@@ -294,7 +300,8 @@ class License(beam.PTransform):
             | "ByFolder" >> beam.GroupByKey()
             | "Assign" >> beam.ParDo(_AssignFn(self._config, self._spdx_factory))
             .with_output_types(CodeFile)
-            .with_outputs(REJECTS, main="kept")
+            .with_outputs(REJECTS, COUNTS, main="kept")
         )
+        counted(assigned)
         rejects = (extracted[REJECTS], assigned[REJECTS]) | "Rejects" >> beam.Flatten()
         return assigned.kept, rejects

@@ -21,6 +21,9 @@ class _Fn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, element, *args, **kwargs):
         return self._results(element, *args, **kwargs)
 

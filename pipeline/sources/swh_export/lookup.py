@@ -21,6 +21,7 @@ from pipeline.sources.swh_export.buckets import (
     PIECE_DIGITS, ROW_GROUP_ROWS, TABLE_KEYS, BucketReader, bucket_name, bucket_of, chunks, write_bucket,
     write_buckets)
 from pipeline.sources.swh_export.common import _Fn
+from transforms.counts import COUNTS, CountedParDo, counted
 
 #: values handled per read of a bucket file (bounds a lookup's memory)
 CHUNK = 4096
@@ -63,8 +64,8 @@ class PrepareTables(beam.PTransform):
 
     def expand(self, pieces):
         return (pieces | "PiecesByBucket" >> beam.GroupByKey()
-                | "WriteBuckets" >> beam.ParDo(_WriteBucketFn(self._root, self._digits, self._row_group_rows,
-                                                              self._piece_digits)))
+                | "WriteBuckets" >> CountedParDo(_WriteBucketFn(self._root, self._digits, self._row_group_rows,
+                                                               self._piece_digits)))
 
 
 def keyed(table: str, digits: int):
@@ -122,7 +123,6 @@ def lookup(values, label: str, fn: LookupFn, digits: int, tables, outputs: Tuple
     """``values`` (``(key, value)``) | key by bucket | group | ``fn`` with the bucket files."""
     grouped = (values | f"{label}ByBucket" >> beam.Map(keyed(fn.TABLE, digits))
                | f"{label}Group" >> beam.GroupByKey())
-    step = beam.ParDo(fn, descriptors=beam.pvalue.AsList(tables))
-    if outputs:
-        step = step.with_outputs(*outputs, main=main)
-    return grouped | label >> step
+    step = beam.ParDo(fn, descriptors=beam.pvalue.AsList(tables)).with_outputs(*outputs, COUNTS, main=main)
+    applied = counted(grouped | label >> step)
+    return applied if outputs else applied[main]

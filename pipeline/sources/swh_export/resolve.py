@@ -19,6 +19,7 @@ import apache_beam as beam
 from pipeline.sources.swh_export.buckets import rows_by_key
 from pipeline.sources.swh_export.common import _Fn, _reject
 from pipeline.sources.swh_export.lookup import LookupFn, lookup
+from transforms.counts import CountedParDo
 from pipeline.sources.swh_export.model import (
     _MAX_ALIAS_HOPS, RepoHead, RepoMeta, alias_target, branch_ref, choose_branch, iso_from_us, meta_order,
     metadata_key, preference_key)
@@ -257,7 +258,7 @@ class ResolveHeads(beam.PTransform):
         if self._with_metadata:
             by_name = visits | "ByRepoName" >> beam.Map(lambda kv: (metadata_key(repo_name_of(kv[0])), kv))
             by_snapshot = ({"visit": by_name, "meta": inputs["metadata"]} | "JoinMetadata" >> beam.CoGroupByKey()
-                           | "BySnapshot" >> beam.ParDo(_AttachMetadataFn(self._matcher)))
+                           | "BySnapshot" >> CountedParDo(_AttachMetadataFn(self._matcher)))
         else:
             by_snapshot = visits | "BySnapshot" >> beam.Map(lambda kv: (kv[1][2], (kv[0], kv[1], None)))
         chosen = lookup(by_snapshot, "ChooseBranch", _ChooseBranchFn(), self._digits["snapshot_branch"], tables,
@@ -268,7 +269,7 @@ class ResolveHeads(beam.PTransform):
         resolved = lookup(by_revision, "RevisionToDirectory", _RevisionToDirectoryFn(), self._digits["revision"],
                           tables, outputs=(REJECTS,), main="heads")
         heads = (resolved.heads | "OnePerRoot" >> beam.CombinePerKey(BestHead())
-                 | "CountRoots" >> beam.ParDo(_OneRootFn()))
+                 | "CountRoots" >> CountedParDo(_OneRootFn()))
         rejects = ((chosen[REJECTS], from_releases[REJECTS], resolved[REJECTS])
                    | "ResolveRejects" >> beam.Flatten().with_output_types(Reject))
         return heads, rejects

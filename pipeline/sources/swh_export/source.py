@@ -17,6 +17,7 @@ import apache_beam as beam
 from pipeline.errors import UsageError
 from pipeline.sources.swh_export.buckets import BUCKET_BYTES, PIECE_DIGITS, ROW_GROUP_ROWS, TABLE_KEYS, digits_for
 from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, _Fn
+from transforms.counts import CountedParDo
 from pipeline.sources.swh_export.lookup import PrepareTables
 from pipeline.sources.swh_export.model import (
     VisitFilter, as_of_micros, check_repo_metadata, metadata_key, public_location, read_repo_metadata)
@@ -206,7 +207,7 @@ class ReadSwhExport(beam.PTransform):
         inputs = {"origin_visit_status": latest, "tables": prepared}
         if self._metadata:
             inputs["metadata"] = (pbegin | "MetadataFile" >> beam.Create([self._metadata])
-                                  | "ReadMetadata" >> beam.ParDo(_ReadMetadataFn()))
+                                  | "ReadMetadata" >> CountedParDo(_ReadMetadataFn()))
         heads, resolve_rejects = inputs | "Resolve" >> ResolveHeads(digits, bool(self._metadata), self._where.optout)
         files, walk_rejects = ({"heads": heads, "tables": prepared}
                                | "Walk" >> WalkTrees(digits, self._content_store, self._max_depth, self._max_entries))

@@ -16,6 +16,7 @@ import numpy as np
 
 from pipeline.sources.swh_export.buckets import PIECE_DIGITS, TABLE_KEYS, split_by_bucket, to_ipc
 from pipeline.sources.swh_export.common import STAGE, _Fn, _portable
+from transforms.counts import COUNTS, counted
 from pipeline.sources.swh_export.model import VisitFilter, visit_key
 from pipeline.sources.swhid import repo_name_of
 from transforms.base import REJECTS
@@ -269,10 +270,13 @@ class ReadExportTables(beam.PTransform):
         matched = (pbegin | "Tables" >> beam.Create(sorted(TABLES))
                    | "MatchFiles" >> beam.ParDo(_MatchTableFiles(self._export)).with_outputs(REJECTS, main="files"))
         stripes = (matched.files | "SpreadFiles" >> beam.Reshuffle()
-                   | "SplitStripes" >> beam.ParDo(_SplitStripes(self._export)).with_outputs(REJECTS, main="stripes"))
+                   | "SplitStripes" >> beam.ParDo(_SplitStripes(self._export)).with_outputs(REJECTS, COUNTS,
+                                                                                           main="stripes"))
+        counted(stripes)
         rows = (stripes.stripes | "SpreadStripes" >> beam.Reshuffle()
                 | "ReadStripes" >> beam.ParDo(_ReadStripe(self._export, self._where, self._digits, self._piece_digits)).with_outputs(
-                    REJECTS, "origin_visit_status", "pieces"))
+                    REJECTS, "origin_visit_status", "pieces", COUNTS))
+        counted(rows)
         rejects = ((matched[REJECTS], stripes[REJECTS], rows[REJECTS])
                    | "TableRejects" >> beam.Flatten().with_output_types(Reject))
         return {"origin_visit_status": rows.origin_visit_status, "pieces": rows.pieces, REJECTS: rejects}

@@ -22,6 +22,7 @@ import apache_beam as beam
 from pipeline.sources.swh_export.buckets import rows_by_key
 from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, STAGE, _Fn
 from pipeline.sources.swh_export.lookup import LookupFn, lookup
+from transforms.counts import COUNTS, counted
 from pipeline.sources.swh_export.model import RepoHead, head_record
 from transforms.base import REJECTS
 from transforms.record import Reject
@@ -244,5 +245,6 @@ class WalkTrees(beam.PTransform):
                     (walk_rejects + [items]) | "WalkItems" >> beam.Flatten() | "TagItems" >> beam.Map(_tag("item"))]
                    | "HeadsAndItems" >> beam.Flatten())
         emitted = (by_root | "ByRoot" >> beam.GroupByKey()
-                   | "Emit" >> beam.ParDo(_EmitFn(self._content_store)).with_outputs(REJECTS, main="files"))
+                   | "Emit" >> beam.ParDo(_EmitFn(self._content_store)).with_outputs(REJECTS, COUNTS, main="files"))
+        counted(emitted)
         return emitted.files, emitted[REJECTS]
