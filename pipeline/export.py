@@ -29,8 +29,10 @@ import pyarrow.parquet as pq
 import xxhash
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.counters import WriteCounters, read_counters, stage_counters
 from pipeline.sink import WriteShards, write_index
 from transforms.base import BeamCounter
+from transforms.counts import CountedParDo
 from transforms.record import pack, unpack
 from transforms.views.documents import FilePlan, Markers, dependency_order, file_part, header, plan_documents, \
     split_text
@@ -109,6 +111,9 @@ class _ReadShardFn(beam.DoFn):
     def setup(self):
         self._count = BeamCounter(STAGE)
 
+    def finish_bundle(self):
+        yield from self._count.emit()
+
     def process(self, path: str):
         with FileSystems.open(path, compression_type="uncompressed") as handle:
             parquet = pq.ParquetFile(io.BytesIO(handle.read()))
@@ -130,6 +135,9 @@ class _ExportFn(beam.DoFn):
     def setup(self):
         self._encode = _encoder(self._tokenizer)
         self._count = BeamCounter(STAGE)
+
+    def finish_bundle(self):
+        yield from self._count.emit()
 
 
 class _MeasureFn(_ExportFn):
@@ -243,20 +251,20 @@ def build_export_graph(pipeline, shard_paths: Sequence[str], staging: str, optio
         pipeline
         | "Shards" >> beam.Create(sorted(shard_paths))
         | "SpreadShards" >> beam.Reshuffle()
-        | "ReadShards" >> beam.ParDo(_ReadShardFn())
+        | "ReadShards" >> CountedParDo(_ReadShardFn())
     )
     plans = (
         files
-        | "Measure" >> beam.ParDo(_MeasureFn(options, tokenizer))
+        | "Measure" >> CountedParDo(_MeasureFn(options, tokenizer))
         | "ByRepository" >> beam.GroupByKey()
-        | "Plan" >> beam.ParDo(_PlanFn(options, tokenizer))
+        | "Plan" >> CountedParDo(_PlanFn(options, tokenizer))
     )
     documents = (
         {"file": files | "PackFiles" >> beam.Map(_pack_file), "plan": plans}
         | "FileAndPlan" >> beam.CoGroupByKey()
-        | "Place" >> beam.ParDo(_PlaceFn(options, tokenizer))
+        | "Place" >> CountedParDo(_PlaceFn(options, tokenizer))
         | "ByDocument" >> beam.GroupByKey()
-        | "Assemble" >> beam.ParDo(_AssembleFn(options, tokenizer))
+        | "Assemble" >> CountedParDo(_AssembleFn(options, tokenizer))
     )
     shards = documents | "WriteDocuments" >> WriteShards(
         STAGE, staging,
@@ -269,6 +277,7 @@ def build_export_graph(pipeline, shard_paths: Sequence[str], staging: str, optio
         path_of=shard_path,
     )
     write_index(shards, staging)
+    pipeline | "Counters" >> WriteCounters(staging)  # what the steps counted, as data (pipeline.counters)
 
 
 def release_shard_paths(release: str, manifest: dict) -> List[str]:
@@ -288,7 +297,7 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
     from manifests.export import build_export_manifest, finish_export
     from manifests.manifest import MANIFEST, columns_of
     from manifests.verify import verify_release
-    from pipeline.build import bring_shards, choose_staging, clear_staging, collect_counters, load_tokenizer
+    from pipeline.build import bring_shards, choose_staging, clear_staging, load_tokenizer
     from pipeline.errors import UsageError
     from pipeline.options import check_beam_flags, make_options
     from pipeline.versions import codestack_version
@@ -319,7 +328,7 @@ def run_export(release: str, output: str, *, markers: Markers = Markers(), max_b
     state = result.wait_until_finish()
     if str(state).split(".")[-1] not in ("DONE", "UNKNOWN"):
         raise UsageError(f"export pipeline ended in state {state}")
-    counters = collect_counters(result).get(STAGE, {})
+    counters = stage_counters(read_counters(staging)).get(STAGE, {})
     shards = [entry for _info, entry in bring_shards(staging, output)]
     clear_staging(staging)
     source = {"name": manifest["name"], "version": manifest["version"],

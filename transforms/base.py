@@ -21,6 +21,7 @@ import time
 from typing import Callable, Iterable, NamedTuple, Optional, Union
 
 import apache_beam as beam
+
 from transforms.counts import COUNTS, Tally, counted
 from transforms.record import CodeFile, Reject, reject_for
 

@@ -12,6 +12,8 @@ Why not Beam's metrics: a runner commits the outputs of a bundle together with i
 state, and drops the outputs of a bundle that failed or was retried, so counts that
 travel as data are exact on every runner; committed metrics are lost on some runners
 (Prism drops some bundles' metrics) and attempted ones count retried bundles twice.
+A failed bundle's counts never reach a later one: Beam's SDK harness discards the DoFn
+instances of a failed bundle (a retry runs on fresh ones, whose tallies start empty).
 The tally still increments Beam counters of the same names, for monitoring UIs.
 """
 

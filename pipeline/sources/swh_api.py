@@ -47,11 +47,11 @@ from pipeline.sources.swh_export import (
     parse_time,
 )
 from pipeline.sources.swh_export.common import _Fn
-from transforms.counts import COUNTS, CountedParDo, counted
 from pipeline.sources.swh_export.resolve import _OnePerRootFn
 from pipeline.sources.swh_export.source import _ReadMetadataFn
 from pipeline.sources.swhid import repo_name_of
 from transforms.base import REJECTS, BeamCounter, Count
+from transforms.counts import COUNTS, CountedParDo, counted
 from transforms.fetch import BlobError, open_filesystem
 from transforms.record import CodeFile, Reject
 

@@ -55,9 +55,9 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms import spill
 from transforms.base import CACHE, BeamCounter, Count
-from transforms.counts import COUNTS, CountedParDo, counted
 from transforms.cache.beam_io import counter as cache_counter
 from transforms.cache.memo import Memo, memo_without
+from transforms.counts import COUNTS, CountedParDo, counted
 from transforms.dedup.components import ConnectedComponents, components
 from transforms.dedup.exact import BestCopy, count_lost_released, dedup_key, entry, size_bucket
 from transforms.dedup.minhash import (

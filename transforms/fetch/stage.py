@@ -10,9 +10,9 @@ import apache_beam as beam
 from apache_beam.utils.windowed_value import WindowedValue
 
 from transforms.base import CACHE, REJECTS, BeamCounter, Count, Drop, Outcome, apply_core
-from transforms.counts import COUNTS, counted
 from transforms.cache.beam_io import ENTRY, RECORD, counter as cache_counter, parse_entry
 from transforms.cache.memo import Memo, memo_get, memo_of, memo_without
+from transforms.counts import COUNTS, counted
 from transforms.fetch.core import STAGE, DecodeConfig, Shared, occurrence
 from transforms.fetch.group import InFlight, MemoDecoder, ReaderFactories, blob_key, make_readers
 from transforms.previous import PREVIOUS, parse_previous

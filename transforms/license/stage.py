@@ -9,9 +9,9 @@ from typing import Callable, Iterable, Iterator, Optional, Tuple
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from transforms.counts import COUNTS, counted
 from transforms.memory import Resident
 from transforms.base import CACHE, REJECTS, BeamCounter, Drop, count_fate
-from transforms.counts import COUNTS, counted
 from transforms.cache.memo import Memo, dumps as memo_dumps, loads as memo_loads
 from transforms.record import CodeFile, pack, reject_for, unpack
 from transforms.license.config import RUNTIME_NAMESPACE, STAGE, LicenseConfig

@@ -19,12 +19,12 @@ import apache_beam as beam
 from pipeline.sources.swh_export.buckets import rows_by_key
 from pipeline.sources.swh_export.common import _Fn, _reject
 from pipeline.sources.swh_export.lookup import LookupFn, lookup
-from transforms.counts import CountedParDo
 from pipeline.sources.swh_export.model import (
     _MAX_ALIAS_HOPS, RepoHead, RepoMeta, alias_target, branch_ref, choose_branch, iso_from_us, meta_order,
     metadata_key, preference_key)
 from pipeline.sources.swhid import repo_name_of
 from transforms.base import REJECTS
+from transforms.counts import CountedParDo
 from transforms.record import Reject
 
 _CANDIDATES = (b"HEAD", b"refs/heads/main", b"refs/heads/master")

@@ -17,7 +17,6 @@ import apache_beam as beam
 from pipeline.errors import UsageError
 from pipeline.sources.swh_export.buckets import BUCKET_BYTES, PIECE_DIGITS, ROW_GROUP_ROWS, TABLE_KEYS, digits_for
 from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, _Fn
-from transforms.counts import CountedParDo
 from pipeline.sources.swh_export.lookup import PrepareTables
 from pipeline.sources.swh_export.model import (
     VisitFilter, as_of_micros, check_repo_metadata, metadata_key, public_location, read_repo_metadata)
@@ -25,6 +24,7 @@ from pipeline.sources.swh_export.resolve import ResolveHeads
 from pipeline.sources.swh_export.tables import TABLES, ReadExportTables, _columns, latest_visits, list_table_files, open_orc
 from pipeline.sources.swh_export.walk import WalkTrees
 from transforms.base import REJECTS
+from transforms.counts import CountedParDo
 from transforms.fetch import open_filesystem
 from transforms.record import Reject
 

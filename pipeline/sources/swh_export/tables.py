@@ -16,10 +16,10 @@ import numpy as np
 
 from pipeline.sources.swh_export.buckets import PIECE_DIGITS, TABLE_KEYS, split_by_bucket, to_ipc
 from pipeline.sources.swh_export.common import STAGE, _Fn, _portable
-from transforms.counts import COUNTS, counted
 from pipeline.sources.swh_export.model import VisitFilter, visit_key
 from pipeline.sources.swhid import repo_name_of
 from transforms.base import REJECTS
+from transforms.counts import COUNTS, counted
 from transforms.fetch import open_filesystem
 from transforms.record import Reject
 

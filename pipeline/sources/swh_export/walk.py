@@ -22,9 +22,9 @@ import apache_beam as beam
 from pipeline.sources.swh_export.buckets import rows_by_key
 from pipeline.sources.swh_export.common import MAX_DEPTH, MAX_ENTRIES, STAGE, _Fn
 from pipeline.sources.swh_export.lookup import LookupFn, lookup
-from transforms.counts import COUNTS, counted
 from pipeline.sources.swh_export.model import RepoHead, head_record
 from transforms.base import REJECTS
+from transforms.counts import COUNTS, counted
 from transforms.record import Reject
 
 _PERMS_SYMLINK = 0o120000
