@@ -26,7 +26,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from transforms.base import BeamCounter
 from transforms.counts import CountedParDo
-from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, Reject, pack, unpack
+from transforms.record import RELEASE_FIELDS, TIMESTAMP_FIELDS, CodeFile, pack, unpack
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, NamedTuple, Optional, Union
 import apache_beam as beam
 
 from transforms.counts import COUNTS, Tally, counted
-from transforms.record import CodeFile, Reject, reject_for
+from transforms.record import CodeFile, reject_for
 
 #: Tag of the dead-letter output of every stage.
 REJECTS = "rejects"
