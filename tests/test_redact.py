@@ -382,3 +382,9 @@ def test_cli_stdin_and_errors(tmp_path, capsys, monkeypatch):
 def test_object_identifiers_that_read_as_addresses_are_left():
     text = "uuid3(NAMESPACE_OID, b'1.3.6.1')\nCN = '2.5.4.3'\nSAN = \"2.5.29.17\"\nhost = '52.14.7.80'\n"
     assert [f.kind for f in Redactor().find(text)] == ["ipv4"]
+
+
+def test_java_language_specification_sections_are_not_addresses():
+    text = ("/**\n * @jls 9.6.4.3 @Inherited\n * and {@jls\n * 8.10.4.1}, {@jls 8.10.4.2}) it is\n */\n"
+            "// From JLS 8.1.1.2:\nhost = '52.14.7.80'\n")
+    assert [f.kind for f in Redactor().find(text)] == ["ipv4"]

@@ -185,7 +185,7 @@ _VERSION_BEFORE = re.compile(r"(?:\b[vV][\s\"'=(]*|[A-Za-z0-9][/:]|(?:[=<>!~^]=|
 #: on the line before it: words that speak of versions, specifications and identifiers
 _VERSION_WORDS = re.compile(
     r"(?i)version|release|build|firmware|revision|\bver\b|pkgver|\brev\b|\boid\b|identifier|section|\bsec\b|§|"
-    r"chapter|clause|\brfc\s*\d|spec\b|\bcf\.|figure|appendix"
+    r"chapter|clause|\brfc\s*\d|spec\b|\bcf\.|figure|appendix|\bjls\b|\bjvms\b|\bjep\b|\bjsr\b"
 )
 
 
@@ -197,6 +197,9 @@ def _version_like(text: str, start: int, end: int, ls: int, le: int) -> bool:
     ``>=``, ``name:``; before ``-rc``/``.v3``."""
     if _VERSION_BEFORE.search(text, max(ls, start - 8), start) or _VERSION_WORDS.search(text, max(ls, start - 48), start):
         return True
+    if ls > 0 and not text[ls:start].strip(" \t#*/-;{"):  # the first word of a (comment) line: the previous
+        if _VERSION_WORDS.search(text, max(0, ls - 1 - 32), ls - 1):  # line's end may name it ("{@jls\n * 8.1}")
+            return True
     if end + 1 < le and text[end] in "-+." and text[end + 1].isalpha():
         return True
     # "3.5.5.1 Confidentiality Obligations": a numbered heading at the start of a line
