@@ -201,3 +201,16 @@ def test_fields_prose_and_folding(text, names):
         found += [text[s:e] for s, e, _ in finder.find(text, pos, pos + len(line))]
         pos += len(line) + 1
     assert found == names
+
+
+def test_lists_of_people_after_a_heading():
+    from transforms.redact import Redactor
+
+    text = ("# This is the list of significant contributors.\nArjun Andersen <arjun@posteo.de>\nThandiwe Kim\n"
+            "Wei da Silva\nRelease Managers\nGoogle LLC\n- Jane Doe (@jdoe)\nThe Python Software Foundation\n")
+    out = Redactor().redact(text).text
+    assert out == ("# This is the list of significant contributors.\n<NAME> <<EMAIL>>\n<NAME>\n<NAME>\n"
+                   "Release Managers\nGoogle LLC\n- <NAME> (@jdoe)\nThe Python Software Foundation\n")
+    code = "def authors():\n    x = compute()\n    Jane Doe\n    return x\n"
+    assert Redactor().redact(code).text == code  # a function named authors heads no list
+    assert Redactor(RedactConfig(sensitivity="low")).redact(text).text.count("<NAME>") == 0

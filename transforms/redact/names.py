@@ -175,6 +175,19 @@ _BEFORE_STOPS = frozenset(",;:=([{<>|\"*#/")
 _BRACKETED_EMAIL = re.compile(r"<\s*(?:mailto:)?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*>|\(\s*[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*\)")
 
 
+#: a line that starts a list of people ("# This is the list of significant contributors", "AUTHORS",
+#: "Thanks to:", "Maintainers")
+_LIST_HEADING = re.compile(r"\b(?:authors|contributors|maintainers|credits|committers|thanks\s+to|developers)\b",
+                           re.IGNORECASE)
+#: one item of such a list: the name, alone but for bullets, comment markers and an email or handle
+_LIST_ITEM = re.compile(r"[ \t#*/;\-+•]*(?P<name>[^\W\d_][^<>()\[\]@,;:\n]{2,60}?)[ \t]*"
+                        r"(?:[<(\[][^<>()\[\]\n]{0,80}[>)\]])?[ \t]*\r?")
+#: a line of code, not a heading: brackets, assignments, statements
+_CODE_LINE = re.compile(r"[(){}=;\[\]]|\b(?:def|function|class|return|import|var|let|const)\b")
+#: file anchors of :meth:`NameFinder.find_list` (lower-case): a text holding one may hold a list of people
+LIST_ANCHORS: Tuple[str, ...] = ("authors", "contributors", "maintainers", "credits", "committers", "thanks to")
+
+
 def _fold(word: str) -> str:
     """``word`` without combining accents (Seán -> Sean, Zoë -> Zoe)."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
@@ -227,6 +240,32 @@ class NameFinder:
                 spans.append((s, e))
         for s, e in sorted(spans):
             yield s, e, KIND
+
+    def find_list(self, text: str, start: int = 0, end: int = -1) -> Iterator[Tuple[int, int, str]]:
+        """``(start, end, kind)`` of the names in a list of people (an AUTHORS or CONTRIBUTORS file,
+        a "Thanks to:" section): after a heading line that names such a list, each line that holds
+        one name and nothing else (a bullet, comment markers, an email or handle in brackets
+        around it) is a person's name -- judged as anywhere else (a known given name first, no
+        organisation), except that no other anchor is needed on the line. Runs on the whole text."""
+        end = len(text) if end < 0 else end
+        in_list = False
+        pos = start
+        while pos < end:
+            stop = text.find("\n", pos, end)
+            stop = end if stop < 0 else stop
+            line = text[pos:stop]
+            if _LIST_HEADING.search(line) and len(line) < 120 and not _CODE_LINE.search(line):
+                in_list = True
+            elif in_list:
+                item = _LIST_ITEM.fullmatch(line)
+                if item is not None:
+                    s, e = pos + item.start("name"), pos + item.end("name")
+                    for a, b in self._runs(text, s, e, strong=True):
+                        if a == s and b == e:  # the whole item is one name
+                            yield a, b, KIND
+                elif len(line) > 160:
+                    in_list = False  # prose: the list has ended
+            pos = stop + 1
 
     # --- contexts ----------------------------------------------------------------------
     def _spans(self, text: str, ls: int, le: int) -> Iterator[Tuple[int, int]]:

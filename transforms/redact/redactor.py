@@ -103,6 +103,9 @@ class Redactor:
 
             names = NameFinder(config)
             add(_span_detector(names.find, NAME), names.anchors)
+            from transforms.redact.names import LIST_ANCHORS
+
+            add(_span_detector(names.find_list, NAME), files=LIST_ANCHORS)  # AUTHORS-style lists: whole file
         if config.credit_cards:
             from transforms.redact.numbers import CardFinder
 
