@@ -63,6 +63,20 @@ def case(cid, category, kind, text, positives=(), negatives=(), source="syntheti
     return d
 
 
+class Cases(list):
+    """The cases one generator builds, each with a stable id ``<prefix>/<kind>/<nnn>`` (the nth of its kind)."""
+
+    def __init__(self, prefix: str, category: str, initial=()):
+        super().__init__(initial)
+        self.prefix, self.category, self._seen = prefix, category, {}
+
+    def add(self, kind, text, positives=(), negatives=(), source="synthetic", **extra):
+        n = self._seen.get(kind, 0)
+        self._seen[kind] = n + 1
+        self.append(case(f"{self.prefix}/{kind}/{n:03d}", self.category, kind, text, positives, negatives, source,
+                         **extra))
+
+
 def build_all():
     from . import cards, names, phones, secrets
     out = []

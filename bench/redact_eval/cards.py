@@ -4,7 +4,7 @@ Issuers' documented public test numbers are their own kind ``test_card``: kept u
 default sensitivity (negatives) and redacted under ``high`` (``high_positives``).
 """
 
-from . import case
+from . import Cases
 
 CAT = "credit_card"
 
@@ -97,13 +97,8 @@ NEG_CONTEXTS = [
 
 
 def build(rng):
-    cases = []
-    seq = {}
-
-    def add(kind, text, pos, neg, **kw):
-        n = seq.get(kind, 0)
-        seq[kind] = n + 1
-        cases.append(case(f"card/{kind}/{n:03d}", CAT, kind, text, pos, neg, "synthetic", **kw))
+    cases = Cases("card", CAT)
+    add = cases.add
 
     issuers = list(ISSUERS)
     for i in range(180):

@@ -12,7 +12,7 @@ import importlib.metadata as md
 import re
 import unicodedata
 
-from . import case
+from . import Cases, case
 
 CAT = "name"
 STATS = {"real_ok": 0, "real_skipped": 0}
@@ -212,13 +212,8 @@ NEG = [
 
 
 def build(rng):
-    cases = real_cases()
-    seq = {}
-
-    def add(kind, text, pos, neg):
-        n = seq.get(kind, 0)
-        seq[kind] = n + 1
-        cases.append(case(f"name/syn/{kind}/{n:03d}", CAT, kind, text, pos, neg, "synthetic"))
+    cases = Cases("name/syn", CAT, real_cases())
+    add = cases.add
 
     tmpls = pos_templates()
     for i in range(140):

@@ -7,7 +7,7 @@ used only to check that a generated number is valid.
 
 import phonenumbers
 
-from . import case
+from . import Cases
 
 CAT = "phone"
 
@@ -151,13 +151,8 @@ CITIES = ["Lyon", "Leeds", "Austin", "Osaka", "Porto", "Graz", "Pune", "Cork"]
 
 
 def build(rng):
-    cases = []
-    seq = {}
-
-    def add(kind, text, pos, neg, **kw):
-        n = seq.get(kind, 0)
-        seq[kind] = n + 1
-        cases.append(case(f"phone/{kind}/{n:03d}", CAT, kind, text, pos, neg, "synthetic", **kw))
+    cases = Cases("phone", CAT)
+    add = cases.add
 
     countries = list(PLANS)
     for i in range(190):

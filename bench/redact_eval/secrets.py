@@ -9,7 +9,7 @@ import hashlib
 import json
 import uuid
 
-from . import ALNUM, B64, B64URL, DIGITS, HEX, LOWER, UPPER, case, crc_token, rs
+from . import ALNUM, B64, B64URL, DIGITS, HEX, LOWER, UPPER, Cases, crc_token, rs
 
 CAT = "secret"
 
@@ -975,13 +975,10 @@ def lookalikes(r):
 # ---------------------------------------------------------------- build
 
 def build(rng):
-    cases = []
-    seq = {}
+    cases = Cases("secret", CAT)
 
     def add(kind, text, positives, negatives, ext, source):
-        n = seq.get(kind, 0)
-        seq[kind] = n + 1
-        cases.append(case(f"secret/{kind}/{n:03d}", CAT, kind, text, positives, negatives, source, ext=ext))
+        cases.add(kind, text, positives, negatives, source, ext=ext)
 
     for kind, (gen, names) in KINDS.items():
         n = GENERIC_COUNTS.get(kind, 3)
