@@ -260,7 +260,7 @@ class NameFinder:
                 item = _LIST_ITEM.fullmatch(line)
                 if item is not None:
                     s, e = pos + item.start("name"), pos + item.end("name")
-                    for a, b in self._runs(text, s, e, strong=True):
+                    for a, b in self._runs(text, s, e):
                         if a == s and b == e:  # the whole item is one name
                             yield a, b, KIND
                 elif len(line) > 160:
@@ -278,14 +278,14 @@ class NameFinder:
                 yield from self._before(text, ls, match.start(), email=True)
             if "(" in low:
                 for match in _EMAIL_PAREN_NAME.finditer(text, ls, le):
-                    yield from self._runs(text, match.start(1), match.end(1), strong=True, email=True)
+                    yield from self._runs(text, match.start(1), match.end(1), email=True)
         if "copyright" in low or "©" in low or "(c)" in low:
             for match in _COPYRIGHT.finditer(text, ls, le):
-                yield from self._runs(text, match.end(), le, strong=False)
+                yield from self._runs(text, match.end(), le)
         if "author" in low or "maintainer" in low or "by" in low or "uploaders" in low or "thanks" in low:
             for match in _AUTHOR.finditer(text, ls, le):
                 field = _is_field(text, match.start(), match.end(), le)
-                yield from self._runs(text, match.end(), le, strong=field, field=field)
+                yield from self._runs(text, match.end(), le, field=field)
         if "(" in low and ("todo" in low or "fixme" in low or "xxx" in low):
             for match in _TODO.finditer(text, ls, le):
                 yield from self._todo(text, match.start(1), match.end(1))
@@ -293,7 +293,7 @@ class NameFinder:
             for match in _MANIFEST_NAME.finditer(text, ls, le):
                 group = next(g for g in (1, 2, 3) if match.group(g) is not None)
                 if _MANIFEST_OWNER.search(text, max(0, ls - 300), match.start()):
-                    yield from self._runs(text, match.start(group), match.end(group), strong=True)
+                    yield from self._runs(text, match.start(group), match.end(group))
 
     def _before(self, text: str, ls: int, at: int, email: bool) -> Iterator[Tuple[int, int]]:
         """The run of words that ends right before ``at`` (an email in brackets)."""
@@ -303,7 +303,7 @@ class NameFinder:
             if text[pos] in _BEFORE_STOPS:
                 start = pos + 1
                 break
-        runs = list(self._runs(text, start, at, strong=True, email=email, tail=True))
+        runs = list(self._runs(text, start, at, email=email, tail=True))
         if runs:
             yield runs[-1]
 
@@ -312,7 +312,7 @@ class NameFinder:
         if "@" in owner or "/" in owner or "#" in owner or any(ch.isdigit() for ch in owner):
             return  # an email (the email rule's), a bug (b/123, #45), a version
         if " " in owner.strip():
-            yield from self._runs(text, s, e, strong=True)
+            yield from self._runs(text, s, e)
             return
         word = owner.strip(" .:,")
         if not _HANDLE.fullmatch(word) or word.lower() in _TODO_TAGS or word.lower() in _STOP_WORDS:
@@ -351,7 +351,7 @@ class NameFinder:
                 out.append(None)
         return out
 
-    def _runs(self, text: str, s: int, e: int, strong: bool, email: bool = False, field: bool = False,
+    def _runs(self, text: str, s: int, e: int, email: bool = False, field: bool = False,
               tail: bool = False) -> Iterator[Tuple[int, int]]:
         tokens = self._tokens(text, s, e)
         run: List[_Tok] = []
@@ -361,13 +361,13 @@ class NameFinder:
                 run.append(tok)
                 continue
             if run:
-                span = self._judge(text, run, strong, email, field, prev_the, e, s)
+                span = self._judge(text, run, email, field, prev_the, e, s)
                 if span is not None and (not tail or not text[run[-1].end:e].strip(" \t\"'")):
                     yield span
             run = []
             prev_the = tok is not None and tok.kind == "the"
 
-    def _judge(self, text: str, run: List[_Tok], strong: bool, email: bool, field: bool, prev_the: bool,
+    def _judge(self, text: str, run: List[_Tok], email: bool, field: bool, prev_the: bool,
                limit: int, field_start: int = 0) -> Optional[Tuple[int, int]]:
         while run and run[0].kind == "particle":
             run = run[1:]

@@ -99,12 +99,10 @@ class Redactor:
             self._hints.append((_IPV6_HINT, len(self._detectors)))
             add(Redactor._ipv6)
         if config.names:
-            from transforms.redact.names import NameFinder
+            from transforms.redact.names import LIST_ANCHORS, NameFinder
 
             names = NameFinder(config)
             add(_span_detector(names.find, NAME), names.anchors)
-            from transforms.redact.names import LIST_ANCHORS
-
             add(_span_detector(names.find_list, NAME), files=LIST_ANCHORS)  # AUTHORS-style lists: whole file
         if config.credit_cards:
             from transforms.redact.numbers import CardFinder
